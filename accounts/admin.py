@@ -1,0 +1,361 @@
+"""The back-office for customers and what they own. Logs are read-only for everyone."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import (
+    AffiliateCommission,
+    ChangeLog,
+    ConnectionLog,
+    Domain,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    Order,
+    Prospect,
+    Service,
+    SupportTicket,
+    TicketMessage,
+    Transaction,
+    User,
+)
+from privacy.personal_data import personal_data_for
+from privacy.registry import registry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that are evidence: nobody, not even a superuser, edits or deletes them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Fields a change in the admin records in the change log: the customer's personal data.
+LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login"))
+
+
+@admin.register(User)
+class CustomerAdmin(UserAdmin):
+    ordering = ("-date_joined",)
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "state",
+        "country",
+        "date_joined",
+        "last_activity_at",
+    )
+    list_filter = (
+        "state",
+        "is_professional",
+        "preferred_language",
+        "is_staff",
+        "groups",
+        "country",
+    )
+    search_fields = (
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "company",
+        "vat_number",
+    )
+    readonly_fields = (
+        "state_changed_at",
+        "archived_at",
+        "terminated_at",
+        "erased_at",
+        "last_login",
+        "last_activity_at",
+        "date_joined",
+        "email_verified_at",
+        "personal_data",
+    )
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Identity and contact"),
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "address",
+                    "postal_code",
+                    "city",
+                    "country",
+                    "preferred_language",
+                )
+            },
+        ),
+        (
+            _("Business"),
+            {
+                "fields": (
+                    "is_professional",
+                    "company",
+                    "vat_number",
+                    "referred_by_code",
+                    "affiliate_code",
+                )
+            },
+        ),
+        (
+            _("Life cycle"),
+            {
+                "fields": (
+                    "state",
+                    "state_changed_at",
+                    "archived_at",
+                    "terminated_at",
+                    "erased_at",
+                    "last_activity_at",
+                    "last_login",
+                    "date_joined",
+                    "email_verified_at",
+                )
+            },
+        ),
+        (
+            _("Staff access"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+            },
+        ),
+        (_("Personal data held (from the registry)"), {"fields": ("personal_data",)}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    @admin.display(description=_("Personal data held"))
+    def personal_data(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return render_to_string("admin/accounts/personal_data.html", {"categories": personal_data_for(obj)})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = User.objects.get(pk=obj.pk)
+            personal = {f: getattr(obj, f) for f in form.changed_data if f in LOGGED_FIELDS}
+            services.customer_update(
+                customer=stored,
+                changes=personal,
+                actor=request.user,
+                channel=ChangeLog.Channel.ADMIN,
+            )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "customer", "field", "actor_role", "channel")
+    list_filter = ("channel", "actor_role")
+    search_fields = ("customer__email", "field")
+    list_select_related = ("customer",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(ConnectionLog)
+class ConnectionLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "customer", "ip", "success")
+    list_filter = ("success",)
+    search_fields = ("customer__email", "ip")
+    list_select_related = ("customer",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Prospect)
+class ProspectAdmin(admin.ModelAdmin):
+    list_display = ("email", "first_name", "last_name", "source", "last_contact_at")
+    list_filter = ("source",)
+    search_fields = ("email", "first_name", "last_name")
+
+
+class CustomerOwnedAdmin(admin.ModelAdmin):
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+
+
+@admin.register(Order)
+class OrderAdmin(CustomerOwnedAdmin):
+    list_display = (
+        "reference",
+        "customer",
+        "product",
+        "amount",
+        "currency",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "currency")
+    search_fields = ("reference", "customer__email", "target_url")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Service)
+class ServiceAdmin(CustomerOwnedAdmin):
+    list_display = ("name", "customer", "status", "started_at", "ended_at")
+    list_filter = ("status",)
+    search_fields = ("name", "customer__email")
+    raw_id_fields = ("order",)
+
+
+@admin.register(Domain)
+class DomainAdmin(CustomerOwnedAdmin):
+    list_display = ("name", "customer", "status", "expires_at", "auto_renew")
+    list_filter = ("status", "auto_renew")
+    search_fields = ("name", "customer__email")
+    raw_id_fields = ("service",)
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+
+    def _editable(self, obj):
+        return obj is None or not obj.is_issued
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(CustomerOwnedAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "customer",
+        "status",
+        "total",
+        "currency",
+        "issued_at",
+    )
+    list_filter = ("status", "kind", "currency")
+    search_fields = ("number", "customer__email", "billing_name", "billing_vat_number")
+    inlines = [InvoiceLineInline]
+    raw_id_fields = ("order", "credited_invoice")
+    actions = ["issue", "credit"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_issued:
+            return [f.name for f in Invoice._meta.fields if f.name not in ("status", "paid_at")]
+        return ("number", "issued_at", "total", "cancelled_at") + tuple(
+            f for f in Invoice.FROZEN_FIELDS if f.startswith("billing_")
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not obj.is_issued) and super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Issue the selected drafts (gives them their number)"))
+    def issue(self, request, queryset):
+        n = 0
+        for invoice in queryset.filter(number__isnull=True).order_by("pk"):
+            services.invoice_issue(invoice=invoice)
+            n += 1
+        self.message_user(request, _("%(n)d invoice(s) issued.") % {"n": n}, messages.SUCCESS)
+
+    @admin.action(description=_("Cancel the selected invoices with a credit note"))
+    def credit(self, request, queryset):
+        n = 0
+        for invoice in queryset.filter(number__isnull=False, kind=Invoice.Kind.INVOICE).exclude(
+            status__in=[Invoice.Status.CANCELLED, Invoice.Status.REFUNDED]
+        ):
+            services.invoice_credit(invoice=invoice)
+            n += 1
+        self.message_user(request, _("%(n)d credit note(s) issued.") % {"n": n}, messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except ValidationError as e:
+            self.message_user(request, "; ".join(e.messages), messages.ERROR)
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last_number")
+
+
+@admin.register(Transaction)
+class TransactionAdmin(CustomerOwnedAdmin):
+    list_display = (
+        "created_at",
+        "customer",
+        "provider",
+        "provider_reference",
+        "amount",
+        "currency",
+        "method",
+        "status",
+    )
+    list_filter = ("provider", "method", "status", "currency")
+    search_fields = ("provider_reference", "customer__email")
+    raw_id_fields = ("invoice", "order")
+    date_hierarchy = "created_at"
+
+
+class TicketMessageInline(admin.StackedInline):
+    model = TicketMessage
+    extra = 0
+    raw_id_fields = ("author",)
+
+
+@admin.register(SupportTicket)
+class SupportTicketAdmin(CustomerOwnedAdmin):
+    list_display = ("subject", "customer", "status", "created_at", "closed_at")
+    list_filter = ("status",)
+    search_fields = ("subject", "customer__email")
+    inlines = [TicketMessageInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AffiliateCommission)
+class AffiliateCommissionAdmin(admin.ModelAdmin):
+    list_display = ("order", "affiliate", "amount", "currency", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = (
+        "order__reference",
+        "affiliate__email",
+        "affiliate__affiliate_code",
+    )
+    list_select_related = ("order", "affiliate")
+    raw_id_fields = ("order", "affiliate")

@@ -1,0 +1,21 @@
+from accounts.models.billing import Invoice, InvoiceLine, InvoiceSequence, Transaction
+from accounts.models.commerce import AffiliateCommission, Domain, Order, Service
+from accounts.models.customer import ChangeLog, ConnectionLog, Prospect, User
+from accounts.models.support import SupportTicket, TicketMessage
+
+__all__ = [
+    "AffiliateCommission",
+    "ChangeLog",
+    "ConnectionLog",
+    "Domain",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSequence",
+    "Order",
+    "Prospect",
+    "Service",
+    "SupportTicket",
+    "TicketMessage",
+    "Transaction",
+    "User",
+]

@@ -1,0 +1,192 @@
+"""What a customer buys: orders, the services and domains they run, and the commissions they earn affiliates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy import categories
+from privacy.registry import Delete, Keep, registry
+
+CUSTOMER = settings.AUTH_USER_MODEL
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        FRAUDULENT = "fraudulent", _("Fraudulent")
+
+    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="orders")
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    product = models.CharField(_("product"), max_length=200)
+    target_url = models.URLField(_("target public link"), max_length=500, blank=True)
+    volume = models.PositiveIntegerField(_("volume"), default=1)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    buyer_ip = models.GenericIPAddressField(_("buyer IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ordered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def set_status(self, status, *, when=None):
+        self.status = status
+        self.status_changed_at = when or timezone.now()
+
+
+class Service(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        TERMINATED = "terminated", _("Terminated")
+
+    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="services")
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="services")
+    name = models.CharField(_("service"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "status"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Domain(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TRANSFERRED = "transferred", _("Transferred out")
+
+    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="domains")
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="domains",
+    )
+    name = models.CharField(_("domain name"), max_length=253, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    auto_renew = models.BooleanField(_("automatic renewal"), default=True)
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AffiliateCommission(models.Model):
+    """A commission owed to an affiliate for an order they referred (R84, R85)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid")
+
+    affiliate = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="commissions")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="commissions")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("affiliate commission")
+        verbose_name_plural = _("affiliate commissions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["affiliate", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.order_id} {self.amount} {self.currency}"
+
+
+registry.register(
+    Order,
+    category=categories.ORDERS,
+    owner="customer",
+    fields=(
+        "reference",
+        "created_at",
+        "product",
+        "target_url",
+        "volume",
+        "amount",
+        "currency",
+        "status",
+        "status_changed_at",
+        "buyer_ip",
+    ),
+    erasure=Keep(
+        reason=_("Accounting evidence kept 10 years (French Commercial Code L123-22)"),
+        fields=(
+            "reference",
+            "created_at",
+            "product",
+            "volume",
+            "amount",
+            "currency",
+            "status",
+        ),
+        blank={"target_url": "", "buyer_ip": None},
+    ),
+    retention="order_data_delete",
+)
+registry.register(
+    Service,
+    category=categories.SERVICES,
+    owner="customer",
+    fields=("name", "status", "started_at", "ended_at", "order__reference"),
+    erasure=Delete(),
+    retention="customer_lifetime",
+)
+registry.register(
+    Domain,
+    category=categories.DOMAINS,
+    owner="customer",
+    fields=("name", "status", "registered_at", "expires_at", "auto_renew"),
+    erasure=Delete(),
+    retention="customer_lifetime",
+)
+# The customer's own commissions as an affiliate; as a buyer, only the order reference links them.
+registry.register(
+    AffiliateCommission,
+    category=categories.AFFILIATE,
+    owner="affiliate",
+    fields=(
+        "order__reference",
+        "amount",
+        "currency",
+        "status",
+        "created_at",
+        "decided_at",
+    ),
+    erasure=Keep(reason=_("Accounting record kept 10 years (French Commercial Code L123-22)")),
+    retention="accounting_records_delete",
+)

@@ -1,0 +1,241 @@
+"""The client area: sign-up, log-in, profile, and read-only lists of what the customer owns.
+
+Every customer object is fetched through `_owned` / `_get_owned`, which scope it to the
+logged-in customer through the personal-data registry, so another customer's id is a 404 (R05).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import forms, services
+from accounts.models import (
+    AffiliateCommission,
+    ChangeLog,
+    ConnectionLog,
+    Domain,
+    Invoice,
+    Order,
+    Service,
+    SupportTicket,
+    Transaction,
+)
+from privacy.models import ConsentRecord
+from privacy.registry import registry
+from privacy.services import consent_current, consent_record
+
+PAGE_SIZE = 25
+
+
+def _owned(request, model):
+    """The only way to query a customer's objects: scoped by the registry's owner lookup."""
+    return registry.entry(model).rows_for_user(request.user)
+
+
+def _get_owned(request, model, pk, *, related=()):
+    return get_object_or_404(_owned(request, model).select_related(*related), pk=pk)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.customer_signup(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            password=data["password"],
+            marketing=services.marketing_choices(data),
+            request=request,
+            language=(get_language() or "en")[:2],
+        )
+        return render(request, "accounts/signup_sent.html", {"email": data["email"]})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_verify(request, token):
+    try:
+        customer = services.customer_verify_email(token=token)
+    except services.LinkInvalid:
+        return render(request, "accounts/link_invalid.html", status=400)
+    login(request, customer, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your email address is confirmed. Welcome!"))
+    return redirect("accounts:dashboard")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = forms.LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def dashboard(request):
+    counts = {
+        "orders": _owned(request, Order).count(),
+        "services": _owned(request, Service).filter(status=Service.Status.ACTIVE).count(),
+        "domains": _owned(request, Domain).count(),
+        "invoices_unpaid": _owned(request, Invoice).filter(status=Invoice.Status.UNPAID).count(),
+        "tickets_open": _owned(request, SupportTicket).filter(status=SupportTicket.Status.OPEN).count(),
+    }
+    recent_orders = _owned(request, Order)[:5]
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"counts": counts, "recent_orders": recent_orders},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    customer = request.user
+    # The form works on a copy so the change log can compare with the stored values.
+    profile_form = forms.ProfileForm(instance=type(customer).objects.get(pk=customer.pk))
+    consent_form = forms.ConsentForm(current=consent_current(customer=customer))
+    if request.method == "POST" and request.POST.get("form") == "consents":
+        consent_form = forms.ConsentForm(request.POST, current=consent_current(customer=customer))
+        if consent_form.is_valid():
+            n = consent_record(
+                customer=customer,
+                choices=consent_form.cleaned_data,
+                source=ConsentRecord.Source.PROFILE,
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            messages.success(request, _("Your choices are saved.") if n else _("Nothing changed."))
+            return redirect("accounts:profile")
+    elif request.method == "POST":
+        profile_form = forms.ProfileForm(request.POST, instance=type(customer).objects.get(pk=customer.pk))
+        if profile_form.is_valid():
+            n = services.customer_update(
+                customer=customer,
+                changes=profile_form.changes(),
+                actor=customer,
+                channel=ChangeLog.Channel.CLIENT_AREA,
+            )
+            new_email = profile_form.cleaned_data["new_email"]
+            if new_email != customer.email:
+                services.email_change_request(customer=customer, new_email=new_email, request=request)
+                messages.info(
+                    request,
+                    _("We sent a link to %(email)s. Your address changes once you click it.") % {"email": new_email},
+                )
+            if n:
+                messages.success(request, _("Your profile is updated."))
+            return redirect("accounts:profile")
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": profile_form, "consent_form": consent_form},
+    )
+
+
+@login_required
+def email_confirm(request, token):
+    try:
+        email = services.email_change_confirm(customer=request.user, token=token)
+    except services.LinkInvalid:
+        return render(request, "accounts/link_invalid.html", status=400)
+    messages.success(request, _("Your email address is now %(email)s.") % {"email": email})
+    return redirect("accounts:profile")
+
+
+def _list_view(model, template, *, related=(), filter_=None):
+    @login_required
+    def view(request):
+        qs = _owned(request, model).select_related(*related)
+        if filter_:
+            qs = qs.filter(**filter_)
+        return render(request, template, {"page": _page(request, qs)})
+
+    view.__name__ = f"{model.__name__.lower()}_list"
+    return view
+
+
+order_list = _list_view(Order, "accounts/order_list.html")
+service_list = _list_view(Service, "accounts/service_list.html")
+domain_list = _list_view(Domain, "accounts/domain_list.html")
+invoice_list = _list_view(Invoice, "accounts/invoice_list.html", filter_={"number__isnull": False})
+transaction_list = _list_view(Transaction, "accounts/transaction_list.html", related=("invoice",))
+ticket_list = _list_view(SupportTicket, "accounts/ticket_list.html")
+connection_list = _list_view(ConnectionLog, "accounts/connection_list.html")
+commission_list = _list_view(AffiliateCommission, "accounts/commission_list.html", related=("order",))
+
+
+@login_required
+def order_detail(request, pk):
+    order = _get_owned(request, Order, pk)
+    return render(
+        request,
+        "accounts/order_detail.html",
+        {
+            "order": order,
+            "services": order.services.all(),
+            "invoices": order.invoices.filter(number__isnull=False),
+            "transactions": order.transactions.all(),
+        },
+    )
+
+
+@login_required
+def service_detail(request, pk):
+    service = _get_owned(request, Service, pk, related=("order",))
+    return render(
+        request,
+        "accounts/service_detail.html",
+        {"service": service, "domains": service.domains.all()},
+    )
+
+
+@login_required
+def invoice_detail(request, pk):
+    # Drafts are not the customer's documents yet: only issued invoices are shown.
+    invoice = get_object_or_404(_owned(request, Invoice).filter(number__isnull=False), pk=pk)
+    return render(
+        request,
+        "accounts/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "transactions": invoice.transactions.all(),
+        },
+    )
+
+
+@login_required
+def ticket_detail(request, pk):
+    ticket = _get_owned(request, SupportTicket, pk)
+    # Staff are shown by role only (R67): the template never reads message.author.
+    msgs = ticket.messages.only("author_role", "body", "created_at")
+    return render(
+        request,
+        "accounts/ticket_detail.html",
+        {"ticket": ticket, "ticket_messages": msgs},
+    )

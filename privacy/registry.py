@@ -1,0 +1,172 @@
+"""The personal-data registry: the one list of what personal data is held, where, and why.
+
+Every model holding personal data declares itself here, next to its definition.
+The "My Personal Data" page, the admin, exports, the erasure engine and the
+retention jobs all read this registry; nothing else lists models or fields.
+This module imports no app of the project.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of personal data as a person would name it, with why it is held."""
+
+    slug: str
+    label: str
+    purpose: str
+    legal_basis: str
+    recipients: tuple[str, ...] = ()
+    source: str = _("You, when you use our services")
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Erasure removes the rows."""
+
+    kind: str = "delete"
+
+
+@dataclass(frozen=True)
+class Anonymise:
+    """Erasure overwrites the named fields; the row stays (e.g. for statistics)."""
+
+    fields: dict
+    kind: str = "anonymise"
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Erasure keeps the rows for a legal reason, cut down to `fields`; the rest is blanked."""
+
+    reason: str
+    fields: tuple[str, ...] = ()
+    blank: dict = field(default_factory=dict)
+    kind: str = "keep"
+
+
+@dataclass(frozen=True)
+class Entry:
+    model: type
+    category: Category
+    fields: tuple[str, ...]
+    erasure: Delete | Anonymise | Keep
+    retention: str
+    # Lookup from this model to the customer who owns the row ("" when the model is the customer).
+    owner: str | None = None
+    # Field holding an email address, for subjects known only by email (prospects).
+    email_field: str | None = None
+    # Columns the registry treats as personal although their names do not say so.
+    personal_fields: tuple[str, ...] = ()
+
+    @property
+    def label(self):
+        return self.model._meta.verbose_name_plural
+
+    def owner_filter(self, user) -> Q:
+        if self.owner == "":
+            return Q(pk=user.pk)
+        return Q(**{self.owner: user})
+
+    def rows_for_user(self, user):
+        if self.owner is None:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(self.owner_filter(user))
+
+    def rows_for_email(self, email):
+        email = email.strip().lower()
+        if self.email_field:
+            return self.model._default_manager.filter(**{f"{self.email_field}__iexact": email})
+        if self.owner is None:
+            return self.model._default_manager.none()
+        prefix = f"{self.owner}__" if self.owner else ""
+        return self.model._default_manager.filter(**{f"{prefix}email__iexact": email})
+
+    def values_for_user(self, user, limit=None):
+        """The rows' shown fields as dicts, in one query, newest first."""
+        qs = self.rows_for_user(user).order_by("-pk").values(*self.fields)
+        return list(qs[:limit] if limit else qs)
+
+
+class Registry:
+    def __init__(self):
+        self._entries: dict[type, Entry] = {}
+        self._exempt: dict[type, str] = {}
+
+    def register(self, model, **kwargs) -> Entry:
+        if model in self._entries:
+            raise ValueError(f"{model.__name__} is already in the personal-data registry")
+        entry = Entry(model=model, **kwargs)
+        self._entries[model] = entry
+        return entry
+
+    def exempt(self, model, reason: str):
+        """Declare that a model holds no personal data, and say why."""
+        self._exempt[model] = reason
+
+    def entry(self, model) -> Entry:
+        return self._entries[model]
+
+    def is_registered(self, model) -> bool:
+        return model in self._entries
+
+    def exemption(self, model) -> str | None:
+        return self._exempt.get(model)
+
+    def entries(self) -> list[Entry]:
+        return sorted(
+            self._entries.values(),
+            key=lambda e: (e.category.order, e.category.slug, e.model.__name__),
+        )
+
+    def categories(self) -> list[Category]:
+        seen = {}
+        for entry in self.entries():
+            seen.setdefault(entry.category.slug, entry.category)
+        return list(seen.values())
+
+    def entries_in(self, category_slug) -> list[Entry]:
+        return [e for e in self.entries() if e.category.slug == category_slug]
+
+    def problems(self) -> list[str]:
+        """Declarations that do not match the models (run as a system check once models are loaded)."""
+        found = []
+        for entry in self.entries():
+            paths = [*entry.fields, *entry.personal_fields]
+            if entry.owner:
+                paths.append(entry.owner)
+            if entry.email_field:
+                paths.append(entry.email_field)
+            if isinstance(entry.erasure, Keep):
+                paths.extend(entry.erasure.fields)
+                paths.extend(entry.erasure.blank)
+            if isinstance(entry.erasure, Anonymise):
+                paths.extend(entry.erasure.fields)
+            for path in paths:
+                if not _lookup_exists(entry.model, path):
+                    found.append(f"{entry.model.__name__}: '{path}' is not a field")
+            if entry.owner is None and not entry.email_field:
+                found.append(f"{entry.model.__name__}: no way to find a subject's rows (owner or email_field)")
+        return found
+
+
+def _lookup_exists(model, path):
+    parts = path.split("__")
+    for i, part in enumerate(parts):
+        try:
+            f = model._meta.get_field(part)
+        except Exception:
+            return False
+        if i < len(parts) - 1:
+            if not f.is_relation:
+                return False
+            model = f.related_model
+    return True
+
+
+registry = Registry()

@@ -1,0 +1,38 @@
+"""Writing to the consent ledger; every consent change in the product goes through here."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from privacy.models import ConsentRecord, Purpose
+
+
+def consent_current(*, customer) -> dict[str, bool]:
+    """Purpose -> granted, for every purpose; a purpose never asked counts as refused."""
+    state = {p.value: False for p in Purpose}
+    for row in ConsentRecord.objects.filter(customer=customer).latest_per_purpose():
+        state[row.purpose] = row.granted
+    return state
+
+
+@transaction.atomic
+def consent_record(*, customer, choices: dict, source, ip=None, user_agent="", only_changes=True) -> int:
+    """Append one ledger row per purpose whose choice differs from the current state; return the count."""
+    current = consent_current(customer=customer) if only_changes else {}
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    rows = [
+        ConsentRecord(
+            customer=customer,
+            purpose=purpose,
+            granted=bool(granted),
+            policy_version=settings.PRIVACY_POLICY_VERSION,
+            language=language,
+            source=source,
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+        )
+        for purpose, granted in choices.items()
+        if not only_changes or current.get(purpose) != bool(granted)
+    ]
+    ConsentRecord.objects.bulk_create(rows)
+    return len(rows)

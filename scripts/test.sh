@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# make test: installs what a fresh machine lacks, starts a throwaway PostgreSQL and Redis,
+# runs the checks and the whole suite on PostgreSQL, a smoke part on SQLite, then stops them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+started=$(date +%s)
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# Debian packages the tests need: PostgreSQL, Redis, Chromium for the browser tests, gettext for translations.
+missing=()
+[ -n "$(pg_bin)" ] || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v msgfmt >/dev/null || missing+=(gettext)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing ${missing[*]}..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "These Debian packages are missing: ${missing[*]}" >&2
+        echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+TMP=$(mktemp -d /tmp/gdpr-test.XXXXXX)
+PG_PORT=${TEST_PG_PORT:-55432}
+REDIS_PORT=${TEST_REDIS_PORT:-6390}
+PG=$(pg_bin)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+    as_pg "$PG/pg_ctl" -D "$TMP/data" -m fast stop >/dev/null 2>&1 || true
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+[ "$(id -u)" = 0 ] && chown postgres: "$TMP"
+as_pg "$PG/initdb" -D "$TMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+as_pg "$PG/pg_ctl" -D "$TMP/data" -l "$TMP/pg.log" -w \
+    -o "-p $PG_PORT -k $TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$TMP/redis.pid" \
+    --dir "$TMP" --save '' --appendonly no >/dev/null
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/gdpr"
+export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export REQUIRE_INTEGRATION=1
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+mkdir -p .run
+
+echo "== makemigrations --check"
+$PY manage.py makemigrations --check --dry-run
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== translations"
+$PY manage.py compilemessages -v 0
+echo "== suite on PostgreSQL"
+.venv/bin/pytest -q
+echo "== smoke on SQLite (the embedded default)"
+env -u DATABASE_URL .venv/bin/pytest -q -m smoke
+echo "make test: all green in $(( $(date +%s) - started )) s"

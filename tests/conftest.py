@@ -1,0 +1,52 @@
+"""The named people of the suite, and what every test needs."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from config.celery import app as celery_app
+from tests.factories import PASSWORD, CustomerFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_inline():
+    # Unit tests run tasks in-process; tests/integration start a real worker instead.
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    """A customer."""
+    return CustomerFactory(email="alice@example.com", first_name="Alice", last_name="Martin")
+
+
+@pytest.fixture
+def bob(db):
+    """Another customer, who must never see Alice's data."""
+    return CustomerFactory(email="bob@example.com", first_name="Bob", last_name="Durand")
+
+
+@pytest.fixture
+def dpo(db):
+    """The DPO: staff in the DPO group, not a superuser."""
+    user = StaffFactory(email="dpo@example.com", first_name="Dana", last_name="Protect")
+    user.groups.add(Group.objects.get(name="DPO"))
+    return user
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def dpo_client(client, dpo):
+    client.force_login(dpo)
+    return client

@@ -1,0 +1,180 @@
+"""factory_boy factories for everything a customer owns."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import (
+    AffiliateCommission,
+    ChangeLog,
+    ConnectionLog,
+    Domain,
+    Invoice,
+    InvoiceLine,
+    Order,
+    Prospect,
+    Service,
+    SupportTicket,
+    TicketMessage,
+    Transaction,
+    User,
+)
+from privacy.models import ConsentRecord, Purpose
+
+PASSWORD = "correct horse battery staple"
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class StaffFactory(CustomerFactory):
+    is_staff = True
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    customer = factory.SubFactory(CustomerFactory)
+    reference = factory.Sequence(lambda n: f"ORD-{n:07d}")
+    product = "Instagram followers"
+    target_url = factory.Sequence(lambda n: f"https://instagram.com/someone{n}")
+    volume = 1000
+    amount = Decimal("19.90")
+    status = Order.Status.COMPLETED
+    buyer_ip = "203.0.113.7"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    customer = factory.SubFactory(CustomerFactory)
+    order = factory.SubFactory(OrderFactory, customer=factory.SelfAttribute("..customer"))
+    name = "Web hosting Pro"
+
+
+class DomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Domain
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"example-{n}.fr")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=365))
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A draft; call accounts.services.invoice_issue to give it a number."""
+
+    class Meta:
+        model = Invoice
+
+    customer = factory.SubFactory(CustomerFactory)
+
+
+class InvoiceLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvoiceLine
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    description = "Web hosting Pro, 1 year"
+    unit_price = Decimal("120.00")
+
+
+class TransactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transaction
+
+    customer = factory.SubFactory(CustomerFactory)
+    provider = Transaction.Provider.STRIPE
+    provider_reference = factory.Sequence(lambda n: f"pi_{n:012d}")
+    amount = Decimal("120.00")
+    method = Transaction.Method.CARD
+    status = Transaction.Status.SUCCEEDED
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportTicket
+
+    customer = factory.SubFactory(CustomerFactory)
+    subject = "My site is down"
+
+
+class TicketMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketMessage
+
+    ticket = factory.SubFactory(TicketFactory)
+    author = factory.SelfAttribute("ticket.customer")
+    author_role = TicketMessage.Role.CUSTOMER
+    body = "Hello, my site answers 502 since this morning."
+
+
+class CommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AffiliateCommission
+
+    affiliate = factory.SubFactory(CustomerFactory)
+    order = factory.SubFactory(OrderFactory)
+    amount = Decimal("2.00")
+
+
+class ConnectionLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConnectionLog
+
+    customer = factory.SubFactory(CustomerFactory)
+    ip = "198.51.100.4"
+    user_agent = "Mozilla/5.0"
+    success = True
+
+
+class ChangeLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeLog
+
+    customer = factory.SubFactory(CustomerFactory)
+    field = "phone"
+    old_value = ""
+    new_value = "+33612345678"
+    actor = factory.SelfAttribute("customer")
+    actor_role = "customer"
+    channel = ChangeLog.Channel.CLIENT_AREA
+
+
+class ProspectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prospect
+
+    email = factory.Sequence(lambda n: f"prospect{n}@example.org")
+    first_name = factory.Faker("first_name")
+    source = Prospect.Source.NEWSLETTER
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    customer = factory.SubFactory(CustomerFactory)
+    purpose = Purpose.MARKETING_EMAIL
+    granted = True
+    policy_version = "2026-11-01"
+    language = "en"
+    source = ConsentRecord.Source.PROFILE
