@@ -26,6 +26,7 @@ from accounts.models import (
     Service,
     SupportTicket,
     Transaction,
+    User,
 )
 from privacy.models import ConsentRecord
 from privacy.registry import registry
@@ -40,7 +41,8 @@ def _owned(request, model):
 
 
 def _get_owned(request, model, pk, *, related=()):
-    return get_object_or_404(_owned(request, model).select_related(*related), pk=pk)
+    qs = _owned(request, model)
+    return get_object_or_404(qs.select_related(*related) if related else qs, pk=pk)
 
 
 def _page(request, queryset):
@@ -116,7 +118,7 @@ def dashboard(request):
 def profile(request):
     customer = request.user
     # The form works on a copy so the change log can compare with the stored values.
-    profile_form = forms.ProfileForm(instance=type(customer).objects.get(pk=customer.pk))
+    profile_form = forms.ProfileForm(instance=User.objects.get(pk=customer.pk))
     consent_form = forms.ConsentForm(current=consent_current(customer=customer))
     if request.method == "POST" and request.POST.get("form") == "consents":
         consent_form = forms.ConsentForm(request.POST, current=consent_current(customer=customer))
@@ -131,7 +133,7 @@ def profile(request):
             messages.success(request, _("Your choices are saved.") if n else _("Nothing changed."))
             return redirect("accounts:profile")
     elif request.method == "POST":
-        profile_form = forms.ProfileForm(request.POST, instance=type(customer).objects.get(pk=customer.pk))
+        profile_form = forms.ProfileForm(request.POST, instance=User.objects.get(pk=customer.pk))
         if profile_form.is_valid():
             n = services.customer_update(
                 customer=customer,
@@ -170,7 +172,9 @@ def email_confirm(request, token):
 def _list_view(model, template, *, related=(), filter_=None):
     @login_required
     def view(request):
-        qs = _owned(request, model).select_related(*related)
+        qs = _owned(request, model)
+        if related:
+            qs = qs.select_related(*related)
         if filter_:
             qs = qs.filter(**filter_)
         return render(request, template, {"page": _page(request, qs)})

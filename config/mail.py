@@ -9,9 +9,9 @@ from django.utils import timezone
 
 
 class EmlFileBackend(BaseEmailBackend):
-    def __init__(self, *, file_path=None, **kwargs):
+    def __init__(self, *, file_path, **kwargs):
         super().__init__(**kwargs)
-        self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
+        self.directory = Path(file_path)
 
     def send_messages(self, email_messages):
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -129,15 +129,31 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(RUN_DIR / "static")))
 # Files that must never be served publicly (exports) live here, outside any web root.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
 
-# Mail: one .eml file per message under .run/mail/ unless EMAIL_URL says otherwise.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="privacy@example.com")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 DPO_EMAIL = env("DPO_EMAIL", default="dpo@example.com")
+# Mail: one .eml file per message under .run/mail/ unless EMAIL_URL names a real server.
 if "EMAIL_URL" in env.ENVIRON:
-    vars().update(env.email_url("EMAIL_URL"))
+    _mail = env.email_url("EMAIL_URL")
+    _options = {
+        "host": _mail.get("EMAIL_HOST"),
+        "port": _mail.get("EMAIL_PORT"),
+        "username": _mail.get("EMAIL_HOST_USER") or None,
+        "password": _mail.get("EMAIL_HOST_PASSWORD") or None,
+        "use_tls": _mail.get("EMAIL_USE_TLS", False),
+        "use_ssl": _mail.get("EMAIL_USE_SSL", False),
+    }
+    if _mail["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+        MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _options}}
+    else:
+        MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
 else:
-    EMAIL_BACKEND = "config.mail.EmlFileBackend"
-EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", default=str(RUN_DIR / "mail")))
+    MAILERS = {
+        "default": {
+            "BACKEND": "config.mail.EmlFileBackend",
+            "OPTIONS": {"file_path": env("EMAIL_FILE_PATH", default=str(RUN_DIR / "mail"))},
+        }
+    }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

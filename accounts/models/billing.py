@@ -120,8 +120,8 @@ class Invoice(models.Model):
         return self.number or _("Draft invoice %(pk)s") % {"pk": self.pk}
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded = dict(zip(field_names, values, strict=True))
         return instance
 
