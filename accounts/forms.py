@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -66,15 +65,18 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is closed or archived. Contact us to reopen it."),
     }
 
-    def confirm_login_allowed(self, user):
-        if not user.is_active:
-            user_login_failed.send(
-                sender=__name__,
-                credentials={"username": user.email},
-                request=self.request,
-            )
-            code = "unverified" if user.email_verified_at is None else "inactive"
-            raise ValidationError(self.error_messages[code], code=code)
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # An inactive account fails like a wrong password (and is logged so by the backend);
+            # only someone who knows the password learns why.
+            email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            user = get_user_model().objects.filter(email__iexact=email or "").first()
+            if error.code == "invalid_login" and user and not user.is_active and user.check_password(password):
+                code = "unverified" if user.email_verified_at is None else "inactive"
+                raise ValidationError(self.error_messages[code], code=code) from None
+            raise
 
 
 class ProfileForm(forms.ModelForm):

@@ -19,7 +19,7 @@ class EmlFileBackend(BaseEmailBackend):
         for message in email_messages:
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
             path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            path.write_bytes(message.message().as_bytes())
             sent += 1
         return sent
 

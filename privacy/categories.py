@@ -106,3 +106,13 @@ PROSPECTS = Category(
     source=_("You, through a contact or newsletter form"),
     order=120,
 )
+
+STAFF_ACTIONS = Category(
+    "staff_actions",
+    _("Back-office actions"),
+    _("Knowing which staff member did what in the back-office"),
+    _("Accountability (Art. 5(2)) and security (Art. 32)"),
+    (),
+    source=_("Our back-office, when a staff member works on a record"),
+    order=200,
+)

@@ -1,0 +1,25 @@
+"""Registry declarations for Django's own models, which cannot declare themselves."""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.utils.translation import gettext_lazy as _
+
+from privacy import categories
+from privacy.registry import Keep, registry
+
+# The staff member's own trail. Its object_repr can name a customer; the audit-trail issue (R71) redacts it.
+registry.register(
+    LogEntry,
+    category=categories.STAFF_ACTIONS,
+    owner="user",
+    fields=("action_time", "object_repr", "action_flag", "change_message"),
+    erasure=Keep(reason=_("Accountability of back-office actions (Art. 5(2))")),
+    retention="customer_lifetime",
+    personal_fields=("object_repr", "change_message"),
+)
+registry.exempt(Group, "staff groups; names of roles, not of people")
+registry.exempt(Permission, "names of permissions")
+registry.exempt(ContentType, "names of models")
+registry.exempt(Session, "a signed user id that expires with the session (2 weeks) and is purged by clearsessions")

@@ -1,0 +1,64 @@
+"""List pages cost the same number of queries whatever the customer's history."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import services
+from tests import factories
+
+
+def _history(customer, n):
+    orders = factories.OrderFactory.create_batch(n, customer=customer)
+    for order in orders:
+        factories.ServiceFactory(customer=customer, order=order)
+        factories.TransactionFactory(customer=customer, order=order)
+    factories.DomainFactory.create_batch(n, customer=customer)
+    factories.TicketFactory.create_batch(n, customer=customer)
+    factories.ConnectionLogFactory.create_batch(n, customer=customer)
+    factories.CommissionFactory.create_batch(n, affiliate=customer)
+    for _ in range(n):
+        invoice = factories.InvoiceLineFactory(invoice__customer=customer).invoice
+        services.invoice_issue(invoice=invoice)
+        factories.TransactionFactory(customer=customer, invoice=invoice)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+PAGES = [
+    "dashboard",
+    "order_list",
+    "service_list",
+    "domain_list",
+    "invoice_list",
+    "transaction_list",
+    "ticket_list",
+    "connection_list",
+    "commission_list",
+    "profile",
+]
+
+
+@pytest.mark.django_db
+def test_list_pages_do_not_grow_with_the_data(client, alice, bob):
+    _history(alice, 2)
+    _history(bob, 40)  # beyond one page of 25
+    client.force_login(alice)
+    small = {name: _queries(client, reverse(f"accounts:{name}")) for name in PAGES}
+    client.force_login(bob)
+    large = {name: _queries(client, reverse(f"accounts:{name}")) for name in PAGES}
+
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_the_order_list_runs_these_queries(alice_client, alice, django_assert_num_queries):
+    _history(alice, 30)
+    # session, user, savepoint (ATOMIC_REQUESTS), count for the paginator, the page of orders, release
+    with django_assert_num_queries(6):
+        alice_client.get(reverse("accounts:order_list"))

@@ -1,0 +1,98 @@
+"""A real Celery worker, fed through the real Redis, delivers the sign-up mail from the real database's commit."""
+
+import email
+import re
+import time
+from email import policy
+from urllib.parse import urlsplit
+
+import pytest
+from celery.signals import after_task_publish
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.integration
+
+MAIL_TIMEOUT = 30
+VERIFY_LINK = re.compile(r"https?://[^\s\"'<>]+/account/signup/verify/[^\s\"'<>/]+/")
+
+
+def wait_for_eml(worker, *, timeout=MAIL_TIMEOUT):
+    """The .eml files the worker wrote, polling up to `timeout` s; fails at once if the task or the worker dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sorted(worker.mail_dir.glob("*.eml")):
+            time.sleep(0.5)  # let a second, unexpected message show up before counting
+            return sorted(worker.mail_dir.glob("*.eml"))
+        log = worker.log()
+        if "raised unexpected" in log or worker.process.poll() is not None:
+            pytest.fail(f"the worker did not deliver the mail:\n{log}", pytrace=False)
+        time.sleep(0.2)
+    return []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_signup_verification_mail(client, celery_worker, celery_to_redis):
+    published = []
+
+    def on_publish(sender=None, headers=None, routing_key=None, **kwargs):
+        published.append({"task": sender, "routing_key": routing_key})
+
+    after_task_publish.connect(on_publish, weak=False)
+    try:
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "first_name": "Zoé",
+                "last_name": "Worker",
+                "email": "zoe.worker@example.com",
+                "password": PASSWORD,
+                "accept_terms": "on",
+            },
+        )
+    finally:
+        after_task_publish.disconnect(on_publish)
+
+    assert response.status_code == 200
+    assert b"Check your mailbox" in response.content
+    customer = User.objects.get(email="zoe.worker@example.com")
+    assert customer.is_active is False
+    assert customer.email_verified_at is None
+
+    # The commit handed the task to the broker, on the worker's queue, instead of running it here.
+    assert published == [{"task": "accounts.tasks.send_rendered_mail", "routing_key": celery_worker.queue}]
+    assert mail.outbox == []
+
+    files = wait_for_eml(celery_worker)
+    assert len(files) == 1, f"expected one .eml in {celery_worker.mail_dir}, got {files}\n{celery_worker.log()}"
+    log = celery_worker.log()
+    assert "accounts.tasks.send_rendered_mail" in log
+    assert "succeeded" in log
+
+    message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert message["To"] == "zoe.worker@example.com"
+    assert message["Subject"] == "Confirm your email address"
+    content_types = [part.get_content_type() for part in message.walk()]
+    assert "text/plain" in content_types
+    assert "text/html" in content_types
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+
+    links = set(VERIFY_LINK.findall(text))
+    assert len(links) == 1, text
+    link = links.pop()
+    assert f'href="{link}"' in html
+    path = urlsplit(link).path
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert path == reverse("accounts:signup_verify", args=[token])
+
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:dashboard")
+    customer.refresh_from_db()
+    assert customer.email_verified_at is not None
+    assert customer.is_active is True
+    assert client.get(reverse("accounts:dashboard")).status_code == 200

@@ -1,0 +1,142 @@
+"""The personal-data registry covers every model that holds personal data, each with a retention rule (R61)."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from accounts import services
+from privacy.personal_data import personal_data_for
+from privacy.registry import Anonymise, Delete, Keep, registry
+from retention.rules import RULES
+from tests import factories
+
+PERSONAL_NAME = re.compile(
+    r"email|(first|last|full|billing)_name|phone|address|postal|city|country|ip$|^ip_|user_agent|vat|birth|body"
+    r"|message|note|company|repr"
+)
+NOT_PERSONAL = {"content_type", "codename", "app_label", "model"}
+
+
+def _looks_personal(model):
+    """Fields that name a person or point at one: what a reviewer would call personal data."""
+    found = []
+    for field in model._meta.get_fields():
+        if field.auto_created and not field.concrete:
+            continue
+        if field.name in NOT_PERSONAL:
+            continue
+        if field.is_relation and field.related_model is apps.get_model(settings.AUTH_USER_MODEL):
+            found.append(field.name)
+        elif PERSONAL_NAME.search(field.name):
+            found.append(field.name)
+    return found
+
+
+def _all_models():
+    return [m for m in apps.get_models() if not m._meta.proxy]
+
+
+def test_every_model_is_registered_or_exempt_with_a_reason():
+    missing = [
+        m._meta.label for m in _all_models() if not registry.is_registered(m) and not registry.exemption(m)
+    ]
+
+    assert missing == []
+
+
+def test_no_exempt_model_holds_personal_fields():
+    offenders = {
+        m._meta.label: _looks_personal(m)
+        for m in _all_models()
+        if registry.exemption(m) and _looks_personal(m)
+    }
+
+    assert offenders == {}
+
+
+def test_the_personal_field_detector_sees_the_obvious():
+    from accounts.models import ConnectionLog, Order, Prospect
+
+    assert "email" in _looks_personal(Prospect)
+    assert "ip" in _looks_personal(ConnectionLog)
+    assert "customer" in _looks_personal(Order)
+
+
+def test_every_entry_names_a_published_retention_rule():
+    unknown = {e.model._meta.label: e.retention for e in registry.entries() if e.retention not in RULES}
+
+    assert unknown == {}
+
+
+def test_every_entry_matches_its_model():
+    assert registry.problems() == []
+
+
+def test_every_category_says_why_and_on_what_basis():
+    for category in registry.categories():
+        assert category.label and category.purpose and category.legal_basis, category.slug
+
+
+def test_every_erasure_action_is_explicit_and_keeps_say_why():
+    for entry in registry.entries():
+        assert isinstance(entry.erasure, Delete | Anonymise | Keep), entry.model
+        if isinstance(entry.erasure, Keep):
+            assert str(entry.erasure.reason), entry.model
+
+
+def test_registering_twice_is_refused():
+    from accounts.models import Order
+
+    with pytest.raises(ValueError):
+        registry.register(Order, **{k: getattr(registry.entry(Order), k) for k in ("category", "fields", "erasure", "retention")})
+
+
+def _everything(customer):
+    order = factories.OrderFactory(customer=customer)
+    factories.ServiceFactory(customer=customer, order=order)
+    factories.DomainFactory(customer=customer)
+    invoice = services.invoice_issue(invoice=factories.InvoiceLineFactory(invoice__customer=customer).invoice)
+    factories.TransactionFactory(customer=customer, invoice=invoice)
+    factories.TicketMessageFactory(ticket__customer=customer)
+    factories.CommissionFactory(affiliate=customer)
+    factories.ConnectionLogFactory(customer=customer)
+    factories.ChangeLogFactory(customer=customer)
+    factories.ConsentFactory(customer=customer)
+
+
+@pytest.mark.django_db
+def test_each_entry_finds_only_the_subjects_rows(alice, bob):
+    _everything(alice)
+    _everything(bob)
+
+    for entry in registry.entries():
+        if entry.owner is None:
+            continue
+        mine = entry.rows_for_user(alice)
+        assert not mine.filter(entry.owner_filter(bob)).exists(), entry.model
+        if entry.model._meta.app_label in ("accounts", "privacy"):
+            assert mine.exists(), entry.model
+
+
+@pytest.mark.django_db
+def test_the_personal_data_view_has_every_category_in_one_query_per_model(alice, django_assert_max_num_queries):
+    _everything(alice)
+    owned = [e for e in registry.entries() if e.owner is not None]
+
+    with django_assert_max_num_queries(len(owned)):
+        sections = personal_data_for(alice)
+
+    assert {c.slug for c, _ in sections} == {e.category.slug for e in owned}
+    identity = next(s for c, secs in sections if c.slug == "identity" for s in secs)
+    assert identity.rows[0][identity.entry.fields.index("email")] == "alice@example.com"
+
+
+@pytest.mark.django_db
+def test_prospects_are_found_by_email_whatever_its_case():
+    from accounts.models import Prospect
+
+    factories.ProspectFactory(email="paul@example.org")
+
+    assert registry.entry(Prospect).rows_for_email("  Paul@Example.ORG ").count() == 1
