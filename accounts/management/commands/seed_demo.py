@@ -477,13 +477,7 @@ class NamedPopulation:
         self.domain(c, site, "camille-dupont.fr", days=2390, expires=-200)
         photo = self.order(c, "DEMO-1002", "Domain dupont-photo.com, 1 year", "12.00", days=1500)
         self.domain(
-            c,
-            None,
-            "dupont-photo.com",
-            days=1500,
-            expires=1135,
-            status=Domain.Status.EXPIRED,
-            auto_renew=False,
+            c, None, "dupont-photo.com", days=1500, expires=1135, status=Domain.Status.EXPIRED, auto_renew=False
         )
         self.invoice(
             c,
@@ -494,16 +488,10 @@ class NamedPopulation:
             via=(PAYPAL, M.PAYPAL, _payment_reference(PAYPAL, "DEMO-1002")),
         )
         mail = self.order(
-            c,
-            "DEMO-1003",
-            "Email Pro, 5 mailboxes, 1 year",
-            "59.88",
-            days=60,
-            status=Order.Status.ACTIVE,
-            changed=59,
+            c, "DEMO-1003", "Email Pro, 5 mailboxes, 1 year", "59.88", days=60, status=Order.Status.ACTIVE, changed=59
         )
-        self.service(c, mail, "Email Pro", days=59)
-        # Issued, not paid: the card was declined.
+        # Issued, not paid (the card was declined), so the mailboxes are suspended until it is.
+        self.service(c, mail, "Email Pro", days=59, status=Service.Status.SUSPENDED)
         self.invoice(
             c,
             mail,
@@ -727,12 +715,7 @@ class NamedPopulation:
         )
         self.commission(tiktok, "2.99", AffiliateCommission.Status.PENDING, days=45)
         hosting = self.order(
-            c,
-            "DEMO-4004",
-            "Web hosting Starter, 1 year",
-            "35.88",
-            days=20,
-            status=Order.Status.ACTIVE,
+            c, "DEMO-4004", "Web hosting Starter, 1 year", "35.88", days=20, status=Order.Status.ACTIVE
         )
         self.service(c, hosting, "Web hosting Starter", days=20)
         self.invoice(
@@ -798,7 +781,7 @@ class NamedPopulation:
             joined=2900,
             language="en",
             country="GB",
-            phone="+447700900123",
+            phone="+447911123456",
             address="221 Baker Street",
             postal_code="NW1 6XE",
             city="London",
@@ -878,13 +861,7 @@ class NamedPopulation:
         )
         self.signup_consents(c, days=1800, email=True, social=True)
         orders = self.renewals(
-            c,
-            "DEMO-8001",
-            "VPS M, 1 year",
-            "143.88",
-            first=1790,
-            years=5,
-            pay=lambda k: (MOLLIE, M.SEPA_DEBIT),
+            c, "DEMO-8001", "VPS M, 1 year", "143.88", first=1790, years=5, pay=lambda k: (MOLLIE, M.SEPA_DEBIT)
         )
         vps = self.service(c, orders[0], "VPS M", days=1790, status=Service.Status.TERMINATED, ended=60)
         self.domain(c, vps, "moreau-conseil.fr", days=1790, expires=-300, status=Domain.Status.TRANSFERRED)
@@ -967,13 +944,7 @@ class NamedPopulation:
         )
         self.signup_consents(c, days=700, email=True)
         orders = self.renewals(
-            c,
-            "DEMO-8201",
-            "Web hosting Starter, 1 year",
-            "35.88",
-            first=690,
-            years=2,
-            pay=lambda k: (PAYPAL, M.PAYPAL),
+            c, "DEMO-8201", "Web hosting Starter, 1 year", "35.88", first=690, years=2, pay=lambda k: (PAYPAL, M.PAYPAL)
         )
         self.service(c, orders[0], "Web hosting Starter", days=690, status=Service.Status.TERMINATED, ended=10)
         self.logins(c, [690, 325, 12])
@@ -1016,7 +987,7 @@ class NamedPopulation:
                 paid=days,
                 via=(STRIPE, M.CARD, _payment_reference(STRIPE, ref)),
             )
-        self.logins(c, [3100, 3095, 2000, 900, 420], network=False)
+        self.logins(c, [3100, 3095, 2000, 900, 700], network=False)
 
         def erase():
             erased = User.objects.get(pk=c.pk)
@@ -1462,10 +1433,7 @@ class Command(BaseCommand):
             help="Also add N generated customers with a short history (bulk inserts; 100,000 take a few minutes).",
         )
         parser.add_argument(
-            "--chunk-size",
-            type=int,
-            default=2000,
-            help="Generated customers inserted per transaction (default 2000).",
+            "--chunk-size", type=int, default=2000, help="Generated customers inserted per transaction (default 2000)."
         )
 
     def handle(self, *args, customers, chunk_size, **options):
