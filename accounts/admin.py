@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import (
@@ -291,7 +292,8 @@ class InvoiceAdmin(CustomerOwnedAdmin):
         for invoice in queryset.filter(number__isnull=True).order_by("pk"):
             services.invoice_issue(invoice=invoice)
             n += 1
-        self.message_user(request, _("%(n)d invoice(s) issued.") % {"n": n}, messages.SUCCESS)
+        message = ngettext("%(n)d invoice issued.", "%(n)d invoices issued.", n) % {"n": n}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected invoices with a credit note"))
     def credit(self, request, queryset):
@@ -301,7 +303,9 @@ class InvoiceAdmin(CustomerOwnedAdmin):
         ):
             services.invoice_credit(invoice=invoice)
             n += 1
-        self.message_user(request, _("%(n)d credit note(s) issued.") % {"n": n}, messages.SUCCESS)
+        self.message_user(
+            request, ngettext("%(n)d credit note issued.", "%(n)d credit notes issued.", n) % {"n": n}, messages.SUCCESS
+        )
 
     def save_model(self, request, obj, form, change):
         try:

@@ -29,6 +29,9 @@ class SignupForm(forms.Form):
     marketing_sms = forms.BooleanField(label=Purpose.MARKETING_SMS.label, required=False, initial=False)
     marketing_social = forms.BooleanField(label=Purpose.MARKETING_SOCIAL.label, required=False, initial=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
@@ -112,7 +115,7 @@ class ConsentForm(forms.Form):
     """The profile toggles: each change appends a row to the consent ledger."""
 
     def __init__(self, *args, current: dict, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         for purpose in PROFILE_PURPOSES:
             self.fields[purpose.value] = forms.BooleanField(
                 label=purpose.label,

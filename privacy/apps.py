@@ -10,7 +10,6 @@ class PrivacyConfig(AppConfig):
         from django.core import checks
 
         from privacy import contrib  # noqa: F401
-
         from privacy.registry import registry
 
         @checks.register()

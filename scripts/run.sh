@@ -11,7 +11,7 @@ if [ ! -f .run/.seeded ]; then
     echo "Loading the demo data (once)..."
     $PY manage.py seed_demo && touch .run/.seeded
 fi
-$PY manage.py compilemessages -v 0 2>/dev/null || true
+$PY manage.py compilemessages -v 0 --ignore=.venv --ignore=.run 2>/dev/null || true
 
 pids=()
 stop() {

@@ -45,6 +45,7 @@ as_pg "$PG/initdb" -D "$TMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 
 as_pg "$PG/pg_ctl" -D "$TMP/data" -l "$TMP/pg.log" -w \
     -o "-p $PG_PORT -k $TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null
+"$PG/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres gdpr
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$TMP/redis.pid" \
     --dir "$TMP" --save '' --appendonly no >/dev/null
 
@@ -60,7 +61,7 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "== translations"
-$PY manage.py compilemessages -v 0
+$PY manage.py compilemessages -v 0 --ignore=.venv --ignore=.run
 echo "== suite on PostgreSQL"
 .venv/bin/pytest -q
 echo "== smoke on SQLite (the embedded default)"

@@ -79,7 +79,7 @@ class Invoice(models.Model):
         null=True,
         blank=True,
         related_name="credit_notes",
-        verbose_name=_("credits"),
+        verbose_name=_("cancels invoice"),
     )
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -256,7 +256,7 @@ class Prospect(models.Model):
     last_contact_at = models.DateTimeField(
         _("last own contact"),
         default=timezone.now,
-        help_text=_("Their last form, reply or click; opens do not count."),
+        help_text=_("Their last form submission, reply or click; email opens do not count."),
     )
 
     class Meta:

@@ -108,7 +108,7 @@ def test_a_credit_note_cancels_an_invoice_without_touching_it(alice):
     invoice.refresh_from_db()
     assert note.kind == Invoice.Kind.CREDIT_NOTE and note.credited_invoice == invoice
     assert note.total == Decimal("-15.00")
-    assert note.number == "{}-000002".format(invoice.number[:4])
+    assert note.number == f"{invoice.number[:4]}-000002"
     assert invoice.status == Invoice.Status.CANCELLED and invoice.cancelled_at is not None
     assert invoice.total == Decimal("15.00")
 

@@ -6,11 +6,16 @@ from django.urls import reverse
 from accounts import services
 from tests import factories
 
+
+def _issued_invoice(customer):
+    return services.invoice_issue(invoice=factories.InvoiceLineFactory(invoice__customer=customer).invoice)
+
+
 # Every client-area URL that takes an object id, and how to build such an object for a customer.
 OBJECT_URLS = {
     "order_detail": lambda c: factories.OrderFactory(customer=c),
     "service_detail": lambda c: factories.ServiceFactory(customer=c),
-    "invoice_detail": lambda c: services.invoice_issue(invoice=factories.InvoiceLineFactory(invoice__customer=c).invoice),
+    "invoice_detail": lambda c: _issued_invoice(c),
     "ticket_detail": lambda c: factories.TicketMessageFactory(ticket__customer=c).ticket,
     "email_confirm": None,
 }

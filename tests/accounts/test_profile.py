@@ -134,9 +134,8 @@ def test_a_new_email_takes_effect_only_once_confirmed(alice_client, alice, djang
 
 @pytest.mark.django_db
 def test_the_email_link_expires_after_24_hours(alice_client, alice, django_capture_on_commit_callbacks):
-    with time_machine.travel("2026-10-24 10:00 +02:00", tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            alice_client.post(PROFILE, _form_data(alice, new_email="alice.new@example.org"))
+    with time_machine.travel("2026-10-24 10:00 +02:00", tick=False), django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(PROFILE, _form_data(alice, new_email="alice.new@example.org"))
     link = _email_link(mail.outbox[0])
 
     # 24 hours later across the end of summer time (25 Oct 2026), plus one second.
@@ -147,9 +146,7 @@ def test_the_email_link_expires_after_24_hours(alice_client, alice, django_captu
 
 
 @pytest.mark.django_db
-def test_an_email_link_does_not_work_for_another_customer(
-    client, alice, bob, django_capture_on_commit_callbacks
-):
+def test_an_email_link_does_not_work_for_another_customer(client, alice, bob, django_capture_on_commit_callbacks):
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PROFILE, _form_data(alice, new_email="alice.new@example.org"))

@@ -209,6 +209,20 @@ def test_running_it_twice_changes_no_count():
     assert "seed_demo: 0 rows added" in out
 
 
+def test_a_customer_erased_since_is_not_created_again():
+    seed()
+    emma = User.objects.get(email="emma.wilson@example.com")
+    # What erasure leaves: a new email, the orders kept as accounting evidence.
+    User.objects.filter(pk=emma.pk).update(email=f"erased-{emma.pk}@invalid", first_name="", last_name="")
+    before = counts()
+
+    out = seed()
+
+    assert counts() == before
+    assert not User.objects.filter(email="emma.wilson@example.com").exists()
+    assert "Named people: 0 created, 14 already there." in out
+
+
 def test_generated_customers_come_with_their_history_and_add_up_over_runs():
     seed("--customers", "50")
     generated = User.objects.filter(**GENERATED)

@@ -1,6 +1,7 @@
 """Sign-up asks only for what is needed (R01), keeps marketing separate and unticked (R37), and verifies the email."""
 
 import re
+
 import pytest
 import time_machine
 from django.core import mail
@@ -151,4 +152,3 @@ def test_logging_in_before_verifying_says_why_and_is_logged(client, django_captu
 @pytest.mark.django_db
 def test_a_logged_in_customer_is_sent_to_the_dashboard(alice_client):
     assert alice_client.get(SIGNUP).url == reverse("accounts:dashboard")
-

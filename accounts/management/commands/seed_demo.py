@@ -133,12 +133,14 @@ class NamedPopulation:
             else:
                 self.skipped += 1
             self.staff.groups.add(group)
-            for key, build in self.people():
-                exists = User.objects.filter(email__iexact=key).exists() or Order.objects.filter(reference=key).exists()
+            for email, prefix, build in self.people():
+                exists = User.objects.filter(email__iexact=email).exists() or (
+                    prefix and Order.objects.filter(reference__startswith=prefix).exists()
+                )
                 if exists:
                     self.skipped += 1
                 else:
-                    self._build(key, build)
+                    self._build(email, build)
             self.outsiders()
             for _when, _seq, action in sorted(self._dated, key=lambda a: a[:2]):
                 action()
@@ -155,21 +157,22 @@ class NamedPopulation:
         return customer
 
     def people(self):
-        """(stable key, builder): the key is the person's email, or an order reference for the erased one."""
+        """(email, order reference prefix, builder). A person is there if either is found: erasure replaces
+        the email, but keeps the orders as accounting evidence (and the erased demo customer starts that way)."""
         return [
-            (CUSTOMER_EMAIL, self.camille),
-            ("lukas.becker@example.com", self.lukas),
-            ("sophie.martin@example.com", self.sophie),
-            ("giulia.romano@example.com", self.giulia),
-            ("javier.garcia@example.com", self.javier),
-            ("emma.wilson@example.com", self.emma),
-            ("hans.mueller@example.com", self.hans),
-            ("pierre.moreau@example.com", self.pierre),
-            ("kevin.smith@example.com", self.kevin),
-            ("lucia.fernandez@example.com", self.lucia),
-            ("DEMO-9001", self.thomas),
-            ("lea.roux@example.com", self.lea),
-            ("oliver.schmidt@example.com", self.oliver),
+            (CUSTOMER_EMAIL, "DEMO-10", self.camille),
+            ("lukas.becker@example.com", "DEMO-30", self.lukas),
+            ("sophie.martin@example.com", "DEMO-20", self.sophie),
+            ("giulia.romano@example.com", "DEMO-40", self.giulia),
+            ("javier.garcia@example.com", "DEMO-50", self.javier),
+            ("emma.wilson@example.com", "DEMO-60", self.emma),
+            ("hans.mueller@example.com", "DEMO-70", self.hans),
+            ("pierre.moreau@example.com", "DEMO-80", self.pierre),
+            ("kevin.smith@example.com", "DEMO-81", self.kevin),
+            ("lucia.fernandez@example.com", "DEMO-82", self.lucia),
+            ("thomas.petit@example.com", "DEMO-90", self.thomas),
+            ("lea.roux@example.com", None, self.lea),
+            ("oliver.schmidt@example.com", None, self.oliver),
         ]
 
     # Building blocks. Times are given in days before now; fractions of a day are fine.
@@ -1177,7 +1180,7 @@ def next_generated_index():
     return int(match.group(1)) + 1 if match else 1
 
 
-def country_code(user):
+def _country_code(user):
     return user.country.code if user.country else ""
 
 
@@ -1310,7 +1313,7 @@ def _generated_chunk(rng, first_index, count, *, now, password_hash, versions):
             billing_address=user.address,
             billing_postal_code=user.postal_code,
             billing_city=user.city,
-            billing_country=country_code(user),
+            billing_country=_country_code(user),
         )
         invoices.append(invoice)
         by_year.setdefault(timezone.localtime(t1).year, []).append(invoice)
