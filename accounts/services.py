@@ -173,6 +173,18 @@ def marketing_choices(cleaned_data) -> dict:
     }
 
 
+def invoice_numbers_take(*, year, count) -> list[str]:
+    """The next `count` numbers of the year's unbroken sequence; the row lock serialises concurrent issuers."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice numbers must be taken inside the transaction that uses them")
+    InvoiceSequence.objects.get_or_create(year=year)
+    seq = InvoiceSequence.objects.select_for_update().get(year=year)
+    first = seq.last_number + 1
+    seq.last_number += count
+    seq.save(update_fields=["last_number"])
+    return [f"{year}-{n:06d}" for n in range(first, first + count)]
+
+
 @transaction.atomic
 def invoice_issue(*, invoice, when=None) -> Invoice:
     """Give a draft its number from the unbroken yearly sequence, snapshot the billing data, freeze it (R89)."""
@@ -181,12 +193,8 @@ def invoice_issue(*, invoice, when=None) -> Invoice:
     if invoice.number:
         raise ValueError(f"invoice {invoice.number} is already issued")
     year = timezone.localtime(when).year
-    InvoiceSequence.objects.get_or_create(year=year)
-    seq = InvoiceSequence.objects.select_for_update().get(year=year)
-    seq.last_number += 1
-    seq.save(update_fields=["last_number"])
     customer = invoice.customer
-    invoice.number = f"{year}-{seq.last_number:06d}"
+    invoice.number = invoice_numbers_take(year=year, count=1)[0]
     invoice.issued_at = when
     invoice.total = invoice.compute_total()
     invoice.billing_name = customer.get_full_name()

@@ -27,7 +27,6 @@ from accounts.models import (
     Domain,
     Invoice,
     InvoiceLine,
-    InvoiceSequence,
     Order,
     Prospect,
     Service,
@@ -36,7 +35,7 @@ from accounts.models import (
     Transaction,
     User,
 )
-from accounts.services import invoice_credit, invoice_issue
+from accounts.services import invoice_credit, invoice_issue, invoice_numbers_take
 from privacy.models import ConsentRecord, Purpose
 from privacy.registry import registry
 
@@ -1188,16 +1187,6 @@ def _between(rng, start, end):
     return start + (end - start) * rng.random()
 
 
-def _take_invoice_numbers(year, count):
-    """A block of `count` numbers from the year's sequence, under the same lock as accounts.services.invoice_issue."""
-    InvoiceSequence.objects.get_or_create(year=year)
-    seq = InvoiceSequence.objects.select_for_update().get(year=year)
-    first = seq.last_number + 1
-    seq.last_number += count
-    seq.save(update_fields=["last_number"])
-    return first
-
-
 def _generated_chunk(rng, first_index, count, *, now, password_hash, versions):
     """Bulk-insert `count` customers with a short history; call inside a transaction. Returns the rows inserted."""
     day = timedelta(days=1)
@@ -1359,9 +1348,8 @@ def _generated_chunk(rng, first_index, count, *, now, password_hash, versions):
     # Numbers in issue order within each year, from a block taken off the year's sequence.
     for year in sorted(by_year):
         block = sorted(by_year[year], key=lambda i: i.issued_at)
-        first_number = _take_invoice_numbers(year, len(block))
-        for n, invoice in enumerate(block, start=first_number):
-            invoice.number = f"{year}-{n:06d}"
+        for invoice, number in zip(block, invoice_numbers_take(year=year, count=len(block)), strict=True):
+            invoice.number = number
     Invoice.objects.bulk_create(invoices, batch_size=BATCH_SIZE)
     InvoiceLine.objects.bulk_create(
         (InvoiceLine(invoice=i, description=i.order.product, unit_price=i.total) for i in invoices),
