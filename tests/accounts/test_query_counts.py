@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from tests import factories
+from tests.accounts.test_ownership import LIST_URLS
 
 
 def _history(customer, n):
@@ -30,28 +31,14 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-PAGES = [
-    "dashboard",
-    "order_list",
-    "service_list",
-    "domain_list",
-    "invoice_list",
-    "transaction_list",
-    "ticket_list",
-    "connection_list",
-    "commission_list",
-    "profile",
-]
-
-
 @pytest.mark.django_db
 def test_list_pages_do_not_grow_with_the_data(client, alice, bob):
     _history(alice, 2)
     _history(bob, 40)  # beyond one page of 25
     client.force_login(alice)
-    small = {name: _queries(client, reverse(f"accounts:{name}")) for name in PAGES}
+    small = {name: _queries(client, reverse(f"accounts:{name}")) for name in LIST_URLS}
     client.force_login(bob)
-    large = {name: _queries(client, reverse(f"accounts:{name}")) for name in PAGES}
+    large = {name: _queries(client, reverse(f"accounts:{name}")) for name in LIST_URLS}
 
     assert small == large
 
