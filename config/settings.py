@@ -7,6 +7,7 @@ DEBUG=False (production) the secret key must come from the environment.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -170,8 +171,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
-# Static schedule: the requests, exports and retention issues add their daily jobs here.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
+    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
+    # Every hour at :15: delete public-form requests never confirmed within 7 days.
+    "purge-unconfirmed-public-requests": {
+        "task": "privacy.tasks.purge_unconfirmed_public_requests",
+        "schedule": crontab(minute=15),
+    },
+}
+
+# Data-subject requests (REQUIREMENTS.md section 2.3).
+DSR_RESPONSE_PERIOD = env("DSR_RESPONSE_PERIOD", default="30d")
+if DSR_RESPONSE_PERIOD not in ("30d", "1m"):
+    raise ImproperlyConfigured("DSR_RESPONSE_PERIOD must be 30d or 1m")
+DSR_EXTENSION_MONTHS = min(env.int("DSR_EXTENSION_MONTHS", default=2), 2)  # Art. 12(3) allows no more
+DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
+DSR_REPETITIVE_DAYS = env.int("DSR_REPETITIVE_DAYS", default=90)
+PUBLIC_REQUEST_LINK_MAX_AGE = env.int("PUBLIC_REQUEST_LINK_MAX_AGE", default=72 * 3600)
+PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
+# Key of the HMAC-SHA256 hashes on the suppression list; must survive restores, so not derived at random.
+SUPPRESSION_KEY = env("SUPPRESSION_KEY", default=SECRET_KEY)
 
 # Version of the privacy policy that consents given now refer to (R36).
 PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2026-11-01")

@@ -116,3 +116,20 @@ STAFF_ACTIONS = Category(
     source=_("Our back-office, when a staff member works on a record"),
     order=200,
 )
+
+REQUESTS = Category(
+    "requests",
+    _("Your requests about your data"),
+    _("Answering the requests you make under the GDPR and proving that we did"),
+    _("Legal obligation (Art. 12 to 22 and Art. 5(2))"),
+    (AUTHORITIES,),
+    order=130,
+)
+POST_MORTEM = Category(
+    "post_mortem",
+    _("Instructions for after your death"),
+    _("Carrying out what you asked us to do with your data after your death"),
+    _("Legal obligation (French Data Protection Act, art. 85)"),
+    (),
+    order=140,
+)

@@ -113,6 +113,20 @@ RULES = {
             "expire",
         ),
         Rule(
+            "public_request_unconfirmed_delete",
+            _("Unconfirmed public requests"),
+            _("submitted at"),
+            _("7 days"),
+            "delete",
+        ),
+        Rule(
+            "request_file_anonymise",
+            _("Closed requests and their events"),
+            _("closed at"),
+            _("5 years"),
+            "anonymise",
+        ),
+        Rule(
             "customer_lifetime",
             _("Data that lives as long as the account"),
             _("the customer's erasure by one of the customer rules above"),

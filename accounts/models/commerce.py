@@ -30,6 +30,9 @@ class Order(models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     buyer_ip = models.GenericIPAddressField(_("buyer IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("ordered at"), default=timezone.now)
+    # Set when an automatic fraud rule blocked or cancelled the order (Art. 22, R28).
+    automated_decision = models.BooleanField(_("decided automatically"), default=False)
+    automated_decision_reason = models.CharField(_("automatic decision"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("order")

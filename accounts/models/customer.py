@@ -85,6 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     terminated_at = models.DateTimeField(_("terminated at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    deceased_at = models.DateTimeField(_("known deceased since"), null=True, blank=True)
+    deceased_evidence = models.TextField(_("evidence of death"), blank=True)
 
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import categories
+from privacy.models.base import AppendOnlyModel, AppendOnlyQuerySet
 from privacy.registry import Keep, registry
 
 
@@ -28,24 +29,14 @@ MARKETING_PURPOSES = (
 PROFILE_PURPOSES = (*MARKETING_PURPOSES, Purpose.ADVERTISING)
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(AppendOnlyQuerySet):
     def latest_per_purpose(self):
         """The current state: the newest row for each purpose (one query)."""
         newest = self.values("purpose").annotate(newest=Max("pk")).values("newest")
         return self.filter(pk__in=models.Subquery(newest))
 
-    def update(self, **kwargs):
-        raise AppendOnlyError("The consent ledger is append-only")
 
-    def delete(self):
-        raise AppendOnlyError("The consent ledger is append-only")
-
-
-class ConsentRecord(models.Model):
+class ConsentRecord(AppendOnlyModel):
     class Source(models.TextChoices):
         SIGNUP = "signup", _("Sign-up form")
         PROFILE = "profile", _("Profile page")
@@ -73,7 +64,7 @@ class ConsentRecord(models.Model):
 
     objects = ConsentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent ledger")
         ordering = ["-created_at", "-pk"]
@@ -91,14 +82,6 @@ class ConsentRecord(models.Model):
     def __str__(self):
         verb = _("granted") if self.granted else _("refused")
         return f"{self.get_purpose_display()}: {verb} ({self.created_at:%Y-%m-%d})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("A consent record cannot be changed; append a new one")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("A consent record cannot be deleted")
 
 
 registry.register(

@@ -1,0 +1,98 @@
+"""The answer deadline of a data-subject request, as REQUIREMENTS.md section 2 works it out.
+
+Pure functions of dates and zones: no database, no settings read here (callers pass them in).
+The day of receipt is read in the site time zone; the period ends at the end of the earlier of
+"+30 days" (the policy's promise) and "+1 calendar month" (Art. 12(3), Reg. 1182/71 art. 3);
+one extension may reach at most two calendar months past that first due date.
+"""
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MAX_EXTENSION_MONTHS = 2
+PERIODS = ("30d", "1m")
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day number `months` later, or the last day of that month when it is shorter."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    """The calendar date of an aware datetime in zone `tz` (convert first, then take the date)."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def end_of_day(d: date, tz: str) -> datetime:
+    """The last instant of day `d` in `tz`, as an aware UTC datetime (the offset in force that day)."""
+    local = datetime.combine(d, time.max, tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC)
+
+
+def due_date(received_at: datetime, *, tz: str, period: str = "30d") -> date:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    d0 = local_date(received_at, tz)
+    month_date = add_months(d0, 1)
+    if period == "1m":
+        return month_date
+    return min(d0 + timedelta(days=30), month_date)
+
+
+def due_at(received_at: datetime, *, tz: str, period: str = "30d") -> datetime:
+    return end_of_day(due_date(received_at, tz=tz, period=period), tz)
+
+
+def extension_ceiling(first_due_date: date, *, months: int = MAX_EXTENSION_MONTHS) -> date:
+    """The latest date an extension may reach; never more than the law's two months."""
+    return add_months(first_due_date, min(months, MAX_EXTENSION_MONTHS))
+
+
+def days_left(deadline: datetime, now: datetime, *, tz: str) -> int:
+    """Whole local days from today to the deadline's day: 0 on the last day, negative once overdue."""
+    return (local_date(deadline, tz) - local_date(now, tz)).days
+
+
+def easter(year: int) -> date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month = (h + m - 7 * n + 114) // 31
+    day = (h + m - 7 * n + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def french_holidays(year: int) -> set[date]:
+    sunday = easter(year)
+    return {
+        date(year, 1, 1),
+        sunday + timedelta(days=1),  # Easter Monday
+        date(year, 5, 1),
+        date(year, 5, 8),
+        sunday + timedelta(days=39),  # Ascension
+        sunday + timedelta(days=50),  # Whit Monday
+        date(year, 7, 14),
+        date(year, 8, 15),
+        date(year, 11, 1),
+        date(year, 11, 11),
+        date(year, 12, 25),
+    }
+
+
+def legal_latest(received_at: datetime, *, tz: str) -> date:
+    """For information only: the legal month moved past weekends and French holidays (Reg. 1182/71 art. 3(4))."""
+    d = add_months(local_date(received_at, tz), 1)
+    while d.weekday() >= 5 or d in french_holidays(d.year):
+        d += timedelta(days=1)
+    return d

@@ -1,0 +1,421 @@
+"""The life of a data-subject request: filing, identity, extension, answer, and what each kind does.
+
+Every status change goes through `_move`, which checks R16's transitions and appends an event.
+Views and admin actions call these functions and show `RequestError` messages as they are.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from config.mail import mail_send
+from privacy import deadlines
+from privacy.models import (
+    ConsentRecord,
+    DataSubjectRequest,
+    PendingPublicRequest,
+    PostMortemDirective,
+    Purpose,
+    RecipientNotification,
+    RequestEvent,
+    Restriction,
+)
+from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
+from privacy.registry import registry
+from privacy.services.consents import consent_record
+from privacy.services.suppression import suppression_add
+
+PUBLIC_SALT = "privacy.public-request"
+# Kinds carried out at once, without waiting for the DPO (R25, Art. 7(3)).
+IMMEDIATE = (Kind.WITHDRAW_CONSENT,)
+
+
+class RequestError(Exception):
+    """A refusal the person acting should read, e.g. a second extension."""
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def _language(req):
+    if req.customer_id and req.customer.preferred_language:
+        return req.customer.preferred_language
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _mail(req, template, **context):
+    mail_send(
+        to=req.requester_email,
+        template=template,
+        context={"req": req, "site_time_zone": settings.SITE_TIME_ZONE, **context},
+        language=_language(req),
+    )
+
+
+def _role(actor, req):
+    if actor is None:
+        return RequestEvent.Role.SYSTEM
+    if req.customer_id and actor.pk == req.customer_id and not actor.is_staff:
+        return RequestEvent.Role.SUBJECT
+    return RequestEvent.Role.STAFF
+
+
+def _event(req, *, actor, note="", to=None, visible=True, now=None):
+    return RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        actor_role=_role(actor, req),
+        from_status=req.status if to else "",
+        to_status=to or "",
+        note=note,
+        visible_to_subject=visible,
+        created_at=now or timezone.now(),
+    )
+
+
+def _move(req, to, *, actor, note="", visible=True, now=None):
+    if to not in TRANSITIONS[req.status]:
+        raise RequestError(
+            _("A request that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": Status(req.status).label, "target": Status(to).label}
+        )
+    now = now or timezone.now()
+    event = _event(req, actor=actor, note=note, to=to, visible=visible, now=now)
+    req.status = to
+    if to not in OPEN_STATUSES:
+        req.closed_at = now
+    req.save()
+    return event
+
+
+def _locked(req):
+    return DataSubjectRequest.objects.select_for_update().select_related("customer").get(pk=req.pk)
+
+
+def _is_repetitive(*, kind, customer, email, received_at):
+    since = received_at - timedelta(days=settings.DSR_REPETITIVE_DAYS)
+    same_subject = Q(customer=customer) if customer else Q(requester_email__iexact=email)
+    return DataSubjectRequest.objects.filter(same_subject, kind=kind, received_at__gte=since).exists()
+
+
+@transaction.atomic
+def request_file(
+    *,
+    kind,
+    channel,
+    actor=None,
+    customer=None,
+    name="",
+    email="",
+    details="",
+    received_at=None,
+    is_guardian=False,
+    **specifics,
+):
+    """Put a request in the queue with its deadline, acknowledge it (R13), and run the immediate kinds."""
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now:
+        raise RequestError(_("The receipt time cannot be in the future."))
+    if kind not in Kind.values:
+        raise RequestError(_("Unknown kind of request."))
+    if customer is not None:
+        name, email = name or customer.get_full_name(), email or customer.email
+    if not email:
+        raise RequestError(_("An email address is needed to answer the request."))
+    req = DataSubjectRequest(
+        kind=kind,
+        channel=channel,
+        customer=customer,
+        requester_name=name,
+        requester_email=email.strip().lower(),
+        details=details,
+        is_guardian=is_guardian,
+        received_at=received_at,
+        due_at=deadlines.due_at(received_at, tz=settings.SITE_TIME_ZONE, period=settings.DSR_RESPONSE_PERIOD),
+        possibly_repetitive=_is_repetitive(kind=kind, customer=customer, email=email, received_at=received_at),
+        created_at=now,
+        **specifics,
+    )
+    # The logged-in session proves who the customer is (R11); a guardian's link to the child is checked by staff.
+    if channel == Channel.CLIENT_AREA and customer is not None and not is_guardian:
+        req.identity_verified_at = now
+    req.save()
+    _event(req, actor=actor, to=Status.RECEIVED, note=Channel(channel).label, now=now)
+    _mail(req, "request_received")
+    marketing_objection = kind == Kind.OBJECTION and req.objection_scope == ObjectionScope.MARKETING
+    if customer is not None and (kind in IMMEDIATE or marketing_objection):
+        _carry_out(req, actor=actor, now=now)
+        _move(req, Status.COMPLETED, actor=None, note=_("Carried out at once."), now=now)
+        _mail(req, "request_completed", kept=[])
+    return req
+
+
+def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
+    """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
+    pending = PendingPublicRequest.objects.create(
+        name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
+    )
+    token = signing.dumps({"p": pending.pk, "e": pending.email}, salt=PUBLIC_SALT)
+    link = reverse("privacy:public_request_confirm", args=[token])
+    mail_send(
+        to=pending.email,
+        template="public_request_confirm",
+        context={
+            "pending": pending,
+            "link": http_request.build_absolute_uri(link) if http_request else link,
+            "hours": settings.PUBLIC_REQUEST_LINK_MAX_AGE // 3600,
+        },
+        language=(translation.get_language() or settings.LANGUAGE_CODE)[:2],
+    )
+    return pending
+
+
+@transaction.atomic
+def public_request_confirm(*, token):
+    """Move a confirmed public request into the queue, received when it was submitted (R10, R11)."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        data = signing.loads(token, salt=PUBLIC_SALT, max_age=settings.PUBLIC_REQUEST_LINK_MAX_AGE)
+    except signing.BadSignature as e:
+        raise LinkInvalid from e
+    pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"], email=data["e"]).first()
+    if pending is None:
+        raise LinkInvalid
+    # Linked to an account only when the confirmed address is the account's own address.
+    customer = get_user_model().objects.filter(email__iexact=pending.email, is_staff=False).first()
+    req = request_file(
+        kind=pending.kind,
+        channel=Channel.PUBLIC_FORM,
+        customer=customer,
+        name=pending.name,
+        email=pending.email,
+        details=pending.details,
+        is_guardian=pending.is_guardian,
+        received_at=pending.submitted_at,
+    )
+    pending.delete()
+    return req
+
+
+def public_requests_purge(*, now=None) -> int:
+    """Delete public-form submissions never confirmed within 7 days (R10)."""
+    cutoff = (now or timezone.now()) - timedelta(days=7)
+    deleted, _ = PendingPublicRequest.objects.filter(submitted_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def request_verify_identity(req, *, actor, note=""):
+    req = _locked(req)
+    if not req.is_open:
+        raise RequestError(_("This request is closed."))
+    req.identity_verified_at = timezone.now()
+    req.save(update_fields=["identity_verified_at"])
+    _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
+    if req.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
+        _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))
+    return req
+
+
+@transaction.atomic
+def request_await_identity(req, *, actor, note):
+    """Ask the person for proportionate details before anything is disclosed or changed (R11, R12)."""
+    req = _locked(req)
+    if not note.strip():
+        raise RequestError(_("Say which details you need, so the person knows what to send."))
+    _move(req, Status.AWAITING_IDENTITY, actor=actor, note=note)
+    _mail(req, "request_awaiting_identity", asked=note)
+    return req
+
+
+@transaction.atomic
+def request_start(req, *, actor):
+    req = _locked(req)
+    if req.identity_verified_at is None:
+        raise RequestError(_("Verify the person's identity first."))
+    _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))
+    return req
+
+
+@transaction.atomic
+def request_assign(req, *, actor, assignee):
+    req = _locked(req)
+    req.assignee = assignee
+    req.save(update_fields=["assignee"])
+    _event(req, actor=actor, note=_("Assigned to %(who)s.") % {"who": assignee.get_full_name()}, visible=False)
+    return req
+
+
+@transaction.atomic
+def request_extend(req, *, actor, until: date, reason, now=None):
+    """Extend once, before the first due date, with reasons told to the person (R14, Art. 12(3))."""
+    now = now or timezone.now()
+    req = _locked(req)
+    if req.extended_until is not None:
+        raise RequestError(_("This request was already extended once; it cannot be extended again."))
+    if now > req.due_at:
+        raise RequestError(_("The first due date has passed: an extension can no longer be granted."))
+    if not reason.strip():
+        raise RequestError(_("Write the reason for the extension: the person will receive it."))
+    if not req.first_due_date < until <= req.extension_ceiling:
+        raise RequestError(
+            _("Choose a date after %(due)s and no later than %(ceiling)s.")
+            % {"due": req.first_due_date.isoformat(), "ceiling": req.extension_ceiling.isoformat()}
+        )
+    req.extended_until = deadlines.end_of_day(until, settings.SITE_TIME_ZONE)
+    req.extension_reason = reason
+    _move(req, Status.EXTENDED, actor=actor, note=reason, now=now)
+    _mail(req, "request_extended")
+    return req
+
+
+@transaction.atomic
+def request_reject(req, *, actor, code, text, now=None):
+    """Refuse with a reason code and text; the mail names the CNIL and the courts (R18)."""
+    now = now or timezone.now()
+    req = _locked(req)
+    if code not in DataSubjectRequest.RejectionCode.values or not text.strip():
+        raise RequestError(_("A rejection needs a reason code and a written explanation."))
+    late = now > req.deadline
+    req.rejection_code, req.response = code, text
+    _move(req, Status.REJECTED, actor=actor, note=text, now=now)
+    _mail(req, "request_rejected")
+    return req, late
+
+
+@transaction.atomic
+def request_withdraw(req, *, customer):
+    """The subject takes their request back while it is still open (R17)."""
+    req = _locked(req)
+    if req.customer_id != customer.pk:
+        raise RequestError(_("This is not your request."))
+    _move(req, Status.WITHDRAWN, actor=customer, note=_("Withdrawn by the person concerned."))
+    return req
+
+
+@transaction.atomic
+def request_complete(req, *, actor, response, now=None, **decision):
+    """Answer the request: carry out what its kind asks for, tell recipients (Art. 19), mail the person."""
+    now = now or timezone.now()
+    req = _locked(req)
+    if req.status not in (Status.IN_PROGRESS, Status.EXTENDED):
+        raise RequestError(_("Start the request (after verifying identity) before completing it."))
+    if not response.strip():
+        raise RequestError(_("Write the answer the person will receive."))
+    for key, value in decision.items():
+        setattr(req, key, value)
+    req.response = response
+    kept = _carry_out(req, actor=actor, now=now)
+    _move(req, Status.COMPLETED, actor=actor, note=response, now=now)
+    _notify_recipients(req)
+    _mail(req, "request_completed", kept=kept)
+    return req
+
+
+def _carry_out(req, *, actor, now):
+    """What each kind does when it is granted; returns what was kept and why (for the completion mail)."""
+    customer = req.customer
+    if req.kind in (Kind.RECTIFICATION, Kind.RESTRICTION, Kind.WITHDRAW_CONSENT, Kind.POST_MORTEM) and not customer:
+        raise RequestError(_("This kind of request needs an account linked to it."))
+    if req.kind == Kind.RECTIFICATION:
+        from accounts.models import ChangeLog
+        from accounts.services import customer_update
+
+        allowed = {*customer.SELF_EDITABLE_FIELDS, "email"}
+        unknown = set(req.rectification) - allowed
+        if unknown:
+            raise RequestError(_("These fields cannot be corrected here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        customer_update(customer=customer, changes=req.rectification, actor=actor, channel=ChangeLog.Channel.REQUEST)
+    elif req.kind == Kind.RESTRICTION:
+        if not req.restriction_ground:
+            raise RequestError(_("Choose the ground of the restriction (Art. 18(1) a to d)."))
+        Restriction.objects.create(customer=customer, request=req, ground=req.restriction_ground, starts_at=now)
+    elif req.kind == Kind.WITHDRAW_CONSENT:
+        consent_record(
+            customer=customer, choices=dict.fromkeys(Purpose.values, False), source=ConsentRecord.Source.REQUEST
+        )
+    elif req.kind == Kind.OBJECTION:
+        _carry_out_objection(req, customer=customer)
+    elif req.kind == Kind.AUTOMATED_DECISION_REVIEW:
+        if req.decision_overturned is None:
+            raise RequestError(_("Record whether the automated decision is confirmed or overturned."))
+    elif req.kind == Kind.POST_MORTEM:
+        if not req.directive:
+            raise RequestError(_("Choose the instruction to record."))
+        PostMortemDirective.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=now)
+        PostMortemDirective.objects.create(
+            customer=customer, request=req, instruction=req.directive, trusted_person=req.trusted_person
+        )
+    elif req.kind in (Kind.ACCESS, Kind.PORTABILITY):
+        from privacy.handover import hand_over_export
+
+        hand_over_export(request=req)
+    elif req.kind == Kind.ERASURE:
+        from privacy.handover import hand_over_erasure
+
+        return hand_over_erasure(request=req, actor=actor)
+    return []
+
+
+def _carry_out_objection(req, *, customer):
+    if req.objection_scope == ObjectionScope.MARKETING:
+        if customer is not None:
+            consent_record(
+                customer=customer,
+                choices={p: False for p in (*Purpose.values,) if p.startswith("marketing_") or p == "advertising"},
+                source=ConsentRecord.Source.REQUEST,
+            )
+        suppression_add(email=req.requester_email, phone=customer.phone if customer else "", source="objection")
+        return
+    if req.objection_upheld is None:
+        raise RequestError(_("Decide: uphold the objection, or refuse it with the compelling grounds in the answer."))
+    if req.objection_upheld and req.objection_scope == ObjectionScope.AUDIENCE and customer is not None:
+        consent_record(customer=customer, choices={Purpose.ANALYTICS: False}, source=ConsentRecord.Source.REQUEST)
+
+
+NOTIFY_KINDS = (Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION)
+
+
+def _notify_recipients(req):
+    """One task per recipient of the categories the request touched (R22)."""
+    if req.kind not in NOTIFY_KINDS or req.customer is None:
+        return 0
+    if req.kind == Kind.RECTIFICATION:
+        touched = [registry.entry(type(req.customer)).category]
+    else:
+        touched = [
+            e.category for e in registry.entries() if e.owner is not None and e.rows_for_user(req.customer).exists()
+        ]
+    recipients = {}
+    for category in touched:
+        for recipient in category.recipients:
+            recipients.setdefault(str(recipient), []).append(str(category.label))
+    RecipientNotification.objects.bulk_create(
+        RecipientNotification(request=req, recipient=r, categories=", ".join(dict.fromkeys(c)))
+        for r, c in recipients.items()
+    )
+    return len(recipients)
+
+
+def requests_digest(*, now=None) -> dict:
+    """Mail the DPO what is overdue or due within the threshold; no mail when both lists are empty (R15)."""
+    now = now or timezone.now()
+    overdue = list(DataSubjectRequest.objects.overdue(now).order_by("deadline_at"))
+    soon = list(DataSubjectRequest.objects.due_soon(now).order_by("deadline_at"))
+    if overdue or soon:
+        mail_send(
+            to=settings.DPO_EMAIL,
+            template="dpo_digest",
+            context={"overdue": overdue, "soon": soon, "now": now, "site_time_zone": settings.SITE_TIME_ZONE},
+            language=settings.LANGUAGE_CODE,
+        )
+    return {"overdue": len(overdue), "due_soon": len(soon)}

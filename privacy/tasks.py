@@ -1,0 +1,15 @@
+"""Scheduled work of the privacy app: thin tasks around one service each."""
+
+from celery import shared_task
+
+from privacy.services.requests import public_requests_purge, requests_digest
+
+
+@shared_task
+def dpo_digest():
+    return requests_digest()
+
+
+@shared_task
+def purge_unconfirmed_public_requests():
+    return public_requests_purge()

@@ -1,0 +1,33 @@
+"""Dates as the law wants people to read them: in full, in their language, with the site's time zone (R81)."""
+
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+register = template.Library()
+
+FULL_DATE = {"en": "j F Y", "fr": "j F Y", "es": r"j \d\e F \d\e Y", "it": "j F Y", "de": "j. F Y"}
+# Zone cities as people name them; add a city here when a deployment uses another zone.
+CITIES = {"Europe/Paris": gettext_noop("Paris"), "Europe/London": gettext_noop("London")}
+
+
+@register.filter
+def in_full(moment):
+    """'28 February 2026, Paris time' / '28 février 2026, heure de Paris'."""
+    if moment is None:
+        return ""
+    zone = settings.SITE_TIME_ZONE
+    local = moment.astimezone(ZoneInfo(zone))
+    language = (translation.get_language() or "en")[:2]
+    city = _(CITIES.get(zone, zone.split("/")[-1].replace("_", " ")))
+    return _("%(date)s, %(city)s time") % {"date": date_format(local, FULL_DATE.get(language, "j F Y")), "city": city}
+
+
+@register.filter
+def days_left(req):
+    return req.days_left()
