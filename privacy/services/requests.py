@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from config.mail import mail_send
 from privacy import deadlines
 from privacy.models import (
+    MARKETING_PURPOSES,
     ConsentRecord,
     DataSubjectRequest,
     PendingPublicRequest,
@@ -67,12 +68,12 @@ def _role(actor, req):
     return RequestEvent.Role.STAFF
 
 
-def _event(req, *, actor, note="", to=None, visible=True, now=None):
+def _event(req, *, actor, note="", to=None, visible=True, now=None, first=False):
     return RequestEvent.objects.create(
         request=req,
         actor=actor,
         actor_role=_role(actor, req),
-        from_status=req.status if to else "",
+        from_status=req.status if to and not first else "",
         to_status=to or "",
         note=note,
         visible_to_subject=visible,
@@ -148,7 +149,7 @@ def request_file(
     if channel == Channel.CLIENT_AREA and customer is not None and not is_guardian:
         req.identity_verified_at = now
     req.save()
-    _event(req, actor=actor, to=Status.RECEIVED, note=Channel(channel).label, now=now)
+    _event(req, actor=actor, to=Status.RECEIVED, note=Channel(channel).label, now=now, first=True)
     _mail(req, "request_received")
     marketing_objection = kind == Kind.OBJECTION and req.objection_scope == ObjectionScope.MARKETING
     if customer is not None and (kind in IMMEDIATE or marketing_objection):
@@ -341,7 +342,10 @@ def _carry_out(req, *, actor, now):
         Restriction.objects.create(customer=customer, request=req, ground=req.restriction_ground, starts_at=now)
     elif req.kind == Kind.WITHDRAW_CONSENT:
         consent_record(
-            customer=customer, choices=dict.fromkeys(Purpose.values, False), source=ConsentRecord.Source.REQUEST
+            customer=customer,
+            choices=dict.fromkeys(Purpose.values, False),
+            source=ConsentRecord.Source.REQUEST,
+            only_changes=False,
         )
     elif req.kind == Kind.OBJECTION:
         _carry_out_objection(req, customer=customer)
@@ -371,15 +375,21 @@ def _carry_out_objection(req, *, customer):
         if customer is not None:
             consent_record(
                 customer=customer,
-                choices={p: False for p in (*Purpose.values,) if p.startswith("marketing_") or p == "advertising"},
+                choices=dict.fromkeys((*MARKETING_PURPOSES, Purpose.ADVERTISING), False),
                 source=ConsentRecord.Source.REQUEST,
+                only_changes=False,
             )
         suppression_add(email=req.requester_email, phone=customer.phone if customer else "", source="objection")
         return
     if req.objection_upheld is None:
         raise RequestError(_("Decide: uphold the objection, or refuse it with the compelling grounds in the answer."))
     if req.objection_upheld and req.objection_scope == ObjectionScope.AUDIENCE and customer is not None:
-        consent_record(customer=customer, choices={Purpose.ANALYTICS: False}, source=ConsentRecord.Source.REQUEST)
+        consent_record(
+            customer=customer,
+            choices={Purpose.ANALYTICS: False},
+            source=ConsentRecord.Source.REQUEST,
+            only_changes=False,
+        )
 
 
 NOTIFY_KINDS = (Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION)
