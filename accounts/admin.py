@@ -166,6 +166,19 @@ class CustomerAdmin(UserAdmin):
             return "-"
         return render_to_string("admin/accounts/personal_data.html", {"categories": personal_data_for(obj)})
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # R24: whoever opens a restricted customer sees it before touching anything.
+        from privacy.models import Restriction
+
+        active = Restriction.objects.filter(customer_id=object_id, lifted_at__isnull=True).first()
+        if active and request.method == "GET":
+            messages.warning(
+                request,
+                _("Processing of this customer is restricted (Art. 18(1)%(ground)s) since %(since)s.")
+                % {"ground": active.ground, "since": active.starts_at.date().isoformat()},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             stored = User.objects.get(pk=obj.pk)

@@ -23,8 +23,11 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     dpo, _ = Group.objects.get_or_create(name="DPO")
+    # Evidence stays evidence: no delete at all, and no change to the consent ledger or request events.
     dpo.permissions.add(
-        *Permission.objects.filter(content_type__app_label="privacy").exclude(codename__startswith="delete_")
+        *Permission.objects.filter(content_type__app_label="privacy")
+        .exclude(codename__startswith="delete_")
+        .exclude(codename__in=("change_consentrecord", "change_requestevent"))
     )
     support, _ = Group.objects.get_or_create(name="Support")
     for label in SUPPORT_PERMISSIONS:

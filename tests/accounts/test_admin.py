@@ -149,3 +149,16 @@ def test_a_customer_cannot_enter_the_back_office(alice_client):
 
     assert response.status_code == 302 and "login" in response.url
     assert Permission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_restricted_customer_carries_a_banner(superuser_client, alice):
+    from privacy.models import Restriction
+    from privacy.services.requests import request_file
+
+    req = request_file(kind="restriction", channel="client_area", customer=alice, restriction_ground="c")
+    Restriction.objects.create(customer=alice, request=req, ground="c")
+
+    html = superuser_client.get(reverse("admin:accounts_user_change", args=[alice.pk])).content.decode()
+
+    assert "Processing of this customer is restricted (Art. 18(1)c)" in html

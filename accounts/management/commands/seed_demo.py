@@ -145,7 +145,66 @@ class NamedPopulation:
                 action()
             for action in self._after:
                 action()
+            self.requests()
         return self.created, self.skipped
+
+    def requests(self):
+        """Requests in every state of the queue, and a year of answered ones for the DPO dashboard."""
+        from privacy.models import DataSubjectRequest
+        from privacy.services import requests as dsr
+
+        if DataSubjectRequest.objects.filter(requester_email__endswith="@example.com").exists():
+            return
+        people = {u.email: u for u in User.objects.filter(email__endswith="@example.com", is_staff=False)}
+
+        def file(email, kind, days, channel="client_area", **specifics):
+            customer = people.get(email)
+            return dsr.request_file(
+                kind=kind,
+                channel=channel,
+                customer=customer,
+                name=customer.get_full_name() if customer else "Marc Dupuis",
+                email=email,
+                received_at=self.ago(days),
+                details="Demo request.",
+                **specifics,
+            )
+
+        file(CUSTOMER_EMAIL, "access", 3)
+        dsr.request_start(
+            file("sophie.martin@example.com", "rectification", 26, rectification={"city": "Lyon"}), actor=self.staff
+        )
+        giulia = dsr.request_start(file("giulia.romano@example.com", "erasure", 20), actor=self.staff)
+        dsr.request_extend(
+            giulia,
+            actor=self.staff,
+            until=(giulia.extension_ceiling),
+            reason="Invoices under a legal hold must be checked.",
+        )
+        overdue = file(
+            "marc.dupuis@example.com", "objection", 35, channel="email", objection_scope="audience_measurement"
+        )
+        dsr.request_verify_identity(overdue, actor=self.staff)
+        dsr.request_await_identity(
+            file("marc.dupuis@example.com", "access", 2, channel="public_form"),
+            actor=self.staff,
+            note="The postal code on your last invoice.",
+        )
+        kinds = ("access", "portability", "rectification", "access", "objection", "other")
+        for month in range(12):
+            for i, kind in enumerate(kinds[: 1 + (month * 7) % 4]):
+                days = 30 * month + 40 + 3 * i
+                req = file("lukas.becker@example.com", kind if kind != "rectification" else "other", days)
+                dsr.request_start(req, actor=self.staff)
+                answered = self.ago(days - 5 - (month + i) % 20)
+                if kind == "objection":
+                    dsr.request_reject(
+                        req, actor=self.staff, code="not_gdpr", text="This is a billing question.", now=answered
+                    )
+                else:
+                    dsr.request_complete(
+                        req, actor=self.staff, response="Answered: see the attached copy.", now=answered
+                    )
 
     def _build(self, key, build):
         # Each person draws from their own stream, so their data does not depend on who else exists.
