@@ -170,7 +170,7 @@ class CustomerAdmin(UserAdmin):
         # R24: whoever opens a restricted customer sees it before touching anything.
         from privacy.models import Restriction
 
-        active = Restriction.objects.filter(customer_id=object_id, lifted_at__isnull=True).first()
+        active = Restriction.objects.active().filter(customer_id=object_id).first()
         if active and request.method == "GET":
             messages.warning(
                 request,

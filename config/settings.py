@@ -230,3 +230,69 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Exports: a subject's data as a ZIP (R64-R67), kept outside any web root.
+EXPORT_ROOT = PRIVATE_ROOT / "exports"
+# Files are deleted this many days after they are ready (rule export_expire); the export record stays.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# An export still pending after this long was never picked up (broker down): it is queued again.
+EXPORT_STALE_PENDING_MINUTES = env.int("EXPORT_STALE_PENDING_MINUTES", default=10)
+# A build running this long lost its worker: it is started again.
+EXPORT_STALE_RUNNING_MINUTES = env.int("EXPORT_STALE_RUNNING_MINUTES", default=60)
+# Rows per record type printed in the PDF; data.json and the CSV files always hold every row.
+EXPORT_PDF_ROWS = env.int("EXPORT_PDF_ROWS", default=200)
+# Emailed links: the subject's confirmation of a transmission, and the download link itself.
+EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
+# Links in mails sent by a worker, which has no request to take the host from.
+EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
+CELERY_BEAT_SCHEDULE["exports-redispatch-stale"] = {
+    "task": "exports.tasks.redispatch_stale_exports",
+    "schedule": crontab(minute="*/5"),
+}
+# Every hour at :40: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
+CELERY_BEAT_SCHEDULE["exports-expire"] = {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)}
+
+# Retention
+# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says.
+# retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up says when it had to).
+RETENTION_CUSTOMER_INACTIVE_MONTHS = env.int("RETENTION_CUSTOMER_INACTIVE_MONTHS", default=3)
+RETENTION_CUSTOMER_ARCHIVED_MONTHS = env.int("RETENTION_CUSTOMER_ARCHIVED_MONTHS", default=6)
+RETENTION_CUSTOMER_EMPTY_MONTHS = env.int("RETENTION_CUSTOMER_EMPTY_MONTHS", default=6)
+RETENTION_CUSTOMER_TERMINATED_DAYS = env.int("RETENTION_CUSTOMER_TERMINATED_DAYS", default=30)
+RETENTION_MINOR_DAYS = env.int("RETENTION_MINOR_DAYS", default=30)
+RETENTION_INVOICE_CANCELLED_DAYS = env.int("RETENTION_INVOICE_CANCELLED_DAYS", default=30)
+RETENTION_ORDER_STALE_DAYS = env.int("RETENTION_ORDER_STALE_DAYS", default=30)
+RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=10)
+RETENTION_ORDER_DATA_YEARS = env.int("RETENTION_ORDER_DATA_YEARS", default=10)
+RETENTION_SUPPORT_TICKET_YEARS = env.int("RETENTION_SUPPORT_TICKET_YEARS", default=3)
+RETENTION_CONNECTION_LOG_MONTHS = env.int("RETENTION_CONNECTION_LOG_MONTHS", default=12)
+RETENTION_PROSPECT_YEARS = env.int("RETENTION_PROSPECT_YEARS", default=3)
+RETENTION_COOKIE_CONSENT_MONTHS = env.int("RETENTION_COOKIE_CONSENT_MONTHS", default=13)
+RETENTION_COOKIE_REFUSAL_MONTHS = env.int("RETENTION_COOKIE_REFUSAL_MONTHS", default=6)
+RETENTION_FRAUD_MARKER_YEARS = env.int("RETENTION_FRAUD_MARKER_YEARS", default=3)
+RETENTION_PUBLIC_REQUEST_DAYS = env.int("RETENTION_PUBLIC_REQUEST_DAYS", default=7)
+RETENTION_REQUEST_FILE_YEARS = env.int("RETENTION_REQUEST_FILE_YEARS", default=5)
+RETENTION_AUDIENCE_RAW_MONTHS = env.int("RETENTION_AUDIENCE_RAW_MONTHS", default=25)
+RETENTION_HOST_IDENTITY_YEARS = env.int("RETENTION_HOST_IDENTITY_YEARS", default=5)
+RETENTION_HOST_ACCOUNT_YEARS = env.int("RETENTION_HOST_ACCOUNT_YEARS", default=1)
+# Fiscal year end (MM-DD) from which accounting periods count; order data from it or from the last order (R55).
+FISCAL_YEAR_END = env("FISCAL_YEAR_END", default="12-31")
+ORDER_RETENTION_ANCHOR = env("ORDER_RETENTION_ANCHOR", default="fiscal_year")
+if ORDER_RETENTION_ANCHOR not in ("fiscal_year", "last_order"):
+    raise ImproperlyConfigured("ORDER_RETENTION_ANCHOR must be fiscal_year or last_order")
+# Hosting offers (LCEN art. 6): identity archived 5 years at erasure, connection logs kept 12 months exactly (R62).
+HOST_OBLIGATIONS = env.bool("HOST_OBLIGATIONS", default=False)
+# Customers erased per transaction, and plain records deleted per transaction.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=10000)
+# Key of the erasure tombstones' HMAC-SHA256; must survive restores, so never random.
+ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
+# Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
+ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
+# Every night at 02:30 site time: every retention rule, as of that day.
+CELERY_BEAT_SCHEDULE["retention-nightly"] = {
+    "task": "retention.tasks.retention_nightly",
+    "schedule": crontab(hour=2, minute=30),
+}

@@ -3,24 +3,28 @@
 Each is one function so that the exports and retention issues plug in here and nowhere else.
 """
 
-from django.utils.translation import gettext as _
-
 
 def hand_over_export(*, request):
-    """Access and portability: the answer carries the export once the exports app builds it (R20, R27).
+    """Access and portability: deliver the export attached to the request, or queue one (R20, R27)."""
+    from exports.services import export_deliver_for_request
 
-    Until then the DPO answers in the response text, which the completion mail delivers.
-    """
-    return None
+    return export_deliver_for_request(request=request)
 
 
 def hand_over_erasure(*, request, actor):
-    """Erasure runs through the erasure engine of the retention app (R23); it refuses until that engine exists."""
-    from privacy.services.requests import RequestError
+    """Erasure runs through the erasure engine of the retention app (R23), inside the request's transaction.
 
-    raise RequestError(
-        _(
-            "Erasure requests are carried out by the erasure engine, which is not installed yet. "
-            "Keep the request open (extend it if needed) until it is."
-        )
-    )
+    Returns the "kept: <category> — <reason>" lines for the completion mail; refuses while the law says wait.
+    """
+    from privacy.services.requests import RequestError
+    from retention.engine import ErasureBlocked
+    from retention.services import customer_erase, email_subject_erase
+
+    try:
+        if request.customer_id:
+            result = customer_erase(customer=request.customer, reference=request.reference, request=request)
+        else:
+            result = email_subject_erase(email=request.requester_email, reference=request.reference, request=request)
+    except ErasureBlocked as e:
+        raise RequestError(str(e)) from e
+    return result.kept_lines

@@ -1,12 +1,48 @@
-"""The names of the published retention rules (REQUIREMENTS.md section 3).
+"""The published retention rules (REQUIREMENTS.md section 3) as code: what each governs, from when, for how long.
 
-Every personal-data registry entry names one of these rules, so no data is held
-for an open-ended period (R61). The engine that applies them reads this list.
+Every personal-data registry entry names one of these rules, so no data is held for an open-ended period (R61).
+Periods come from settings (read from the environment) and are clamped here to their legal floor and ceiling,
+so the table on the privacy page, the admin and the nightly jobs always show and apply the same numbers.
+
+How a period is counted: a row whose trigger fell on day T (in the site time zone) is due on the first day
+strictly after T + period, months and years clamped at month ends. Last activity on 31 January plus 3 months is
+30 April, so the customer is archived from 1 May on, not on 30 April ("3 months and a day"). Fiscal-year rules
+count from the end of the fiscal year of the trigger: an invoice of fiscal year 2015 (year ending 31 December) is
+deleted from 1 January 2026 on.
 """
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+DAYS, MONTHS, YEARS = "days", "months", "years"
+
+# The exceptions of REQUIREMENTS.md 3.3, plus the one the database itself imposes, by the code counted in runs.
+SKIP_REASONS = {
+    "legal_hold": _("legal hold"),
+    "open_request": _("open data-subject request"),
+    "restriction": _("restriction of processing, Art. 18(1)(b) or (c)"),
+    "active_service": _("active service"),
+    "accepted_commission": _("accepted affiliate commission"),
+    "paid_or_invoiced": _("captured payment or legal invoice number"),
+    "linked_record_kept": _("a record kept for longer still points to it"),
+}
+
+ACTIONS = {
+    "archive": _("archive"),
+    "erase": _("erase"),
+    "delete": _("delete"),
+    "anonymise": _("anonymise"),
+    "expire": _("expire"),
+    "keep": _("keep"),
+    "delete_file": _("delete the file"),
+}
 
 
 @dataclass(frozen=True)
@@ -14,9 +50,166 @@ class Rule:
     name: str
     data: str
     trigger: str
-    period: str
     action: str
+    # The setting holding the period, its default, unit, and the legal limits the setting cannot cross.
+    setting: str | None = None
+    default: int | None = None
+    unit: str | None = None
+    floor: int | None = None
+    ceiling: int | None = None
+    condition: str = ""
+    exceptions: tuple[str, ...] = ()
+    # Counted from the end of the fiscal year of the trigger date rather than from the date itself.
+    fiscal_year: bool = False
+    # Only in force when this boolean setting is on (e.g. HOST_OBLIGATIONS).
+    only_if: str | None = None
+    # Applied by another app on its own schedule; the retention run reports it but does not apply it.
+    applied_by: str = ""
+    why: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def action_label(self):
+        return ACTIONS.get(self.action, self.action)
+
+    @property
+    def in_force(self) -> bool:
+        return not self.only_if or bool(getattr(settings, self.only_if, False))
+
+    @property
+    def configured(self) -> int | None:
+        if self.setting is None:
+            return None
+        return getattr(settings, self.setting, self.default)
+
+    @property
+    def limits(self) -> tuple[int | None, int | None]:
+        floor, ceiling = self.floor, self.ceiling
+        if self.name == "connection_log_delete" and getattr(settings, "HOST_OBLIGATIONS", False):
+            floor = 12  # LCEN art. 6: hosts keep connection data one year, no less
+        return floor, ceiling
+
+    @property
+    def amount(self) -> int | None:
+        """The period in force: the setting, clamped to the legal floor and ceiling (never negative)."""
+        value = self.configured
+        if value is None:
+            return None
+        floor, ceiling = self.limits
+        value = max(int(value), 0)
+        if floor is not None:
+            value = max(value, floor)
+        if ceiling is not None:
+            value = min(value, ceiling)
+        return value
+
+    @property
+    def clamped(self) -> bool:
+        return self.configured is not None and self.amount != int(self.configured)
+
+    @property
+    def period(self) -> str:
+        """The period as a person reads it, e.g. "3 months" (shown on the privacy page and in the admin)."""
+        if self.amount is None:
+            return str(self.extra.get("period_text", _("no fixed period")))
+        return describe(self.amount, self.unit)
+
+    @property
+    def floor_text(self) -> str:
+        floor, _ceiling = self.limits
+        return describe(floor, self.unit) if floor is not None else ""
+
+    @property
+    def ceiling_text(self) -> str:
+        _floor, ceiling = self.limits
+        return describe(ceiling, self.unit) if ceiling is not None else ""
+
+    def cutoff(self, as_of: date) -> datetime:
+        """Rows whose trigger is before this instant are due on `as_of`."""
+        if self.fiscal_year:
+            return fiscal_cutoff(as_of, self.amount, fiscal_year_end_setting())
+        return cutoff(as_of, self.amount, self.unit)
+
+
+def describe(amount, unit) -> str:
+    if unit == DAYS:
+        return ngettext("%(n)d day", "%(n)d days", amount) % {"n": amount}
+    if unit == MONTHS:
+        return ngettext("%(n)d month", "%(n)d months", amount) % {"n": amount}
+    return ngettext("%(n)d year", "%(n)d years", amount) % {"n": amount}
+
+
+# Date arithmetic, pure and tested on its own (month ends, leap years, summer time).
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(settings.SITE_TIME_ZONE)
+
+
+def local_date(instant: datetime) -> date:
+    return timezone.localtime(instant, site_zone()).date()
+
+
+def today() -> date:
+    return local_date(timezone.now())
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of `day` in the site time zone (midnight always exists in Europe/Paris)."""
+    return datetime.combine(day, time.min, tzinfo=site_zone())
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_period(day: date, amount: int, unit: str) -> date:
+    if unit == DAYS:
+        return day + timedelta(days=amount)
+    return add_months(day, amount * (12 if unit == YEARS else 1))
+
+
+def last_due_day(as_of: date, amount: int, unit: str) -> date:
+    """The latest trigger day T such that T + period < as_of (adding a period never goes backwards in T)."""
+    if unit == DAYS:
+        return as_of - timedelta(days=amount + 1)
+    day = add_period(as_of, -amount, unit) + timedelta(days=5)
+    while add_period(day, amount, unit) >= as_of:
+        day -= timedelta(days=1)
+    return day
+
+
+def cutoff(as_of: date, amount: int, unit: str) -> datetime:
+    return start_of_day(last_due_day(as_of, amount, unit) + timedelta(days=1))
+
+
+def fiscal_year_end_setting() -> tuple[int, int]:
+    month, day = (int(part) for part in str(settings.FISCAL_YEAR_END).split("-"))
+    return month, day
+
+
+def fiscal_year_end(year: int, month_day: tuple[int, int]) -> date:
+    month, day = month_day
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def fiscal_year_end_of(day: date, month_day: tuple[int, int]) -> date:
+    """The last day of the fiscal year `day` belongs to."""
+    end = fiscal_year_end(day.year, month_day)
+    return end if day <= end else fiscal_year_end(day.year + 1, month_day)
+
+
+def fiscal_cutoff(as_of: date, years: int, month_day: tuple[int, int]) -> datetime:
+    """Rows dated before this instant belong to fiscal years that ended more than `years` years before `as_of`."""
+    year = as_of.year
+    while add_period(fiscal_year_end(year, month_day), years, YEARS) >= as_of:
+        year -= 1
+    return start_of_day(fiscal_year_end(year, month_day) + timedelta(days=1))
+
+
+CUSTOMER_ERASE_EXCEPTIONS = ("legal_hold", "open_request", "restriction", "active_service")
 
 RULES = {
     rule.name: rule
@@ -25,113 +218,257 @@ RULES = {
             "customer_inactive_archive",
             _("Inactive customer profile"),
             _("last activity"),
-            _("3 months"),
             "archive",
+            setting="RETENTION_CUSTOMER_INACTIVE_MONTHS",
+            default=3,
+            unit=MONTHS,
+            condition=_("no active service; last login, order or service end older than the period"),
+            exceptions=("legal_hold", "open_request", "active_service"),
+            why=_("Login disabled, marketing suspended, consents kept."),
         ),
         Rule(
             "customer_archived_erase",
             _("Archived customer"),
             _("archived at"),
-            _("6 months"),
             "erase",
+            setting="RETENTION_CUSTOMER_ARCHIVED_MONTHS",
+            default=6,
+            unit=MONTHS,
+            condition=_("still archived"),
+            exceptions=CUSTOMER_ERASE_EXCEPTIONS,
         ),
         Rule(
             "customer_empty_erase",
             _("Customer who never ordered"),
             _("registration"),
-            _("6 months"),
             "erase",
+            setting="RETENTION_CUSTOMER_EMPTY_MONTHS",
+            default=6,
+            unit=MONTHS,
+            condition=_("no order and no service"),
+            exceptions=CUSTOMER_ERASE_EXCEPTIONS,
         ),
         Rule(
             "customer_terminated_erase",
             _("Terminated account"),
             _("later of termination and last login"),
-            _("30 days"),
             "erase",
+            setting="RETENTION_CUSTOMER_TERMINATED_DAYS",
+            default=30,
+            unit=DAYS,
+            condition=_("account terminated"),
+            exceptions=CUSTOMER_ERASE_EXCEPTIONS,
         ),
         Rule(
             "invoice_cancelled_delete",
             _("Unnumbered cancelled invoice"),
             _("cancelled at"),
-            _("30 days"),
             "delete",
+            setting="RETENTION_INVOICE_CANCELLED_DAYS",
+            default=30,
+            unit=DAYS,
+            condition=_("never given a legal number"),
+            exceptions=("legal_hold", "linked_record_kept"),
         ),
         Rule(
             "order_stale_delete",
             _("Cancelled, pending or fraudulent order"),
             _("last status change"),
-            _("30 days"),
             "delete",
+            setting="RETENTION_ORDER_STALE_DAYS",
+            default=30,
+            unit=DAYS,
+            condition=_("no captured payment, no legal invoice number"),
+            exceptions=("legal_hold", "open_request", "active_service", "accepted_commission", "paid_or_invoiced"),
+            why=_("A fraudulent order leaves a keyed hash of its email and IP address on the fraud list."),
         ),
         Rule(
             "accounting_records_delete",
             _("Invoices, credit notes, transactions, accepted commissions"),
             _("end of the fiscal year"),
-            _("10 years"),
             "delete",
+            setting="RETENTION_ACCOUNTING_YEARS",
+            default=10,
+            unit=YEARS,
+            floor=10,
+            fiscal_year=True,
+            exceptions=("legal_hold", "linked_record_kept"),
+            why=_("French Commercial Code L123-22."),
         ),
         Rule(
             "order_data_delete",
             _("Order data"),
             _("end of the fiscal year"),
-            _("10 years"),
             "delete",
+            setting="RETENTION_ORDER_DATA_YEARS",
+            default=10,
+            unit=YEARS,
+            floor=10,
+            fiscal_year=True,
+            exceptions=("legal_hold", "linked_record_kept"),
+            why=_("Accounting evidence (French Commercial Code L123-22)."),
         ),
         Rule(
             "support_ticket_delete",
             _("Support tickets and messages"),
             _("closed at"),
-            _("3 years"),
             "delete",
+            setting="RETENTION_SUPPORT_TICKET_YEARS",
+            default=3,
+            unit=YEARS,
+            condition=_("ticket closed"),
+            exceptions=("legal_hold", "open_request"),
         ),
         Rule(
             "connection_log_delete",
             _("Connection and technical logs"),
             _("written at"),
-            _("12 months"),
             "delete",
+            setting="RETENTION_CONNECTION_LOG_MONTHS",
+            default=12,
+            unit=MONTHS,
+            ceiling=12,
+            exceptions=("legal_hold",),
+            why=_("LCEN art. 6 and decree 2021-1362."),
         ),
         Rule(
             "prospect_delete",
             _("Prospects without an account"),
             _("last own contact"),
-            _("3 years"),
             "delete",
+            setting="RETENTION_PROSPECT_YEARS",
+            default=3,
+            unit=YEARS,
+            exceptions=("legal_hold",),
+            why=_("The suppression hash stays."),
         ),
         Rule(
             "cookie_consent_expire",
             _("Cookie consent"),
             _("given at"),
-            _("13 months"),
             "expire",
+            setting="RETENTION_COOKIE_CONSENT_MONTHS",
+            default=13,
+            unit=MONTHS,
+            ceiling=13,
+            why=_("Treated as absent: the banner asks again; the ledger row stays as proof."),
+        ),
+        Rule(
+            "minor_erase",
+            _("Account flagged as a minor without parental consent"),
+            _("flagged as a minor"),
+            "erase",
+            setting="RETENTION_MINOR_DAYS",
+            default=30,
+            unit=DAYS,
+            condition=_("no parental consent recorded by then"),
+            exceptions=("legal_hold", "open_request", "restriction"),
+        ),
+        Rule(
+            "suppression_keep",
+            _("Suppression list (keyed hashes)"),
+            _("objection or unsubscribe"),
+            "keep",
+            extra={"period_text": _("as long as any marketing is sent")},
+        ),
+        Rule(
+            "fraud_marker_delete",
+            _("Fraud list (keyed hashes)"),
+            _("added at"),
+            "delete",
+            setting="RETENTION_FRAUD_MARKER_YEARS",
+            default=3,
+            unit=YEARS,
+            exceptions=("legal_hold",),
+        ),
+        Rule(
+            "lcen_host_identity",
+            _("Identity of a terminated hosting customer (restricted archive)"),
+            _("end of contract"),
+            "delete",
+            setting="RETENTION_HOST_IDENTITY_YEARS",
+            default=5,
+            unit=YEARS,
+            floor=5,
+            only_if="HOST_OBLIGATIONS",
+            exceptions=("legal_hold",),
+            why=_("LCEN art. 6 and decree 2021-1362: identity 5 years, account and payment details 1 year."),
+            extra={"account_setting": "RETENTION_HOST_ACCOUNT_YEARS", "account_default": 1},
         ),
         Rule(
             "cookie_refusal_reask",
             _("Cookie refusal"),
             _("given at"),
-            _("6 months"),
             "expire",
+            setting="RETENTION_COOKIE_REFUSAL_MONTHS",
+            default=6,
+            unit=MONTHS,
+            why=_("The banner may ask again."),
+        ),
+        Rule(
+            "audience_raw_delete",
+            _("Raw audience-measurement events (exempt mode only)"),
+            _("written at"),
+            "delete",
+            setting="RETENTION_AUDIENCE_RAW_MONTHS",
+            default=25,
+            unit=MONTHS,
+            ceiling=25,
+            why=_("No raw events are stored: audience measurement runs only with consent."),
+        ),
+        Rule(
+            "export_expire",
+            _("Export archives"),
+            _("ready at"),
+            "delete_file",
+            setting="EXPORT_RETENTION_DAYS",
+            default=7,
+            unit=DAYS,
+            applied_by="exports",
+            why=_("The export job stays; its file goes."),
         ),
         Rule(
             "public_request_unconfirmed_delete",
             _("Unconfirmed public requests"),
             _("submitted at"),
-            _("7 days"),
             "delete",
+            setting="RETENTION_PUBLIC_REQUEST_DAYS",
+            default=7,
+            unit=DAYS,
         ),
         Rule(
             "request_file_anonymise",
             _("Closed requests and their events"),
             _("closed at"),
-            _("5 years"),
             "anonymise",
+            setting="RETENTION_REQUEST_FILE_YEARS",
+            default=5,
+            unit=YEARS,
+            exceptions=("legal_hold",),
+            why=_("Requester details anonymised; kind, dates and outcome kept as proof (Art. 5(2))."),
         ),
         Rule(
             "customer_lifetime",
             _("Data that lives as long as the account"),
             _("the customer's erasure by one of the customer rules above"),
-            _("erased with the customer"),
             "erase",
+            condition=_("the erased account is deleted once no record kept for a legal reason points to it"),
+            exceptions=("legal_hold",),
+            extra={"period_text": _("erased with the customer")},
         ),
     )
 }
+
+
+def host_account_years() -> int:
+    rule = RULES["lcen_host_identity"]
+    return max(int(getattr(settings, rule.extra["account_setting"], rule.extra["account_default"])), 1)
+
+
+def clamped_settings() -> list[str]:
+    """Settings the law overrides, for the system check and the admin."""
+    return [
+        f"{rule.setting}={rule.configured} is outside its legal limits; {rule.amount} {rule.unit} is applied"
+        for rule in RULES.values()
+        if rule.clamped
+    ]

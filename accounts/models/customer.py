@@ -87,6 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     deceased_at = models.DateTimeField(_("known deceased since"), null=True, blank=True)
     deceased_evidence = models.TextField(_("evidence of death"), blank=True)
+    # Set by staff for a minor without valid parental consent; cleared when that consent arrives (R78, minor_erase).
+    flagged_minor_at = models.DateTimeField(_("flagged as a minor without parental consent"), null=True, blank=True)
 
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

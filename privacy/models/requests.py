@@ -251,7 +251,7 @@ class RequestEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.request_id} {self.from_status}→{self.to_status}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.from_status}→{self.to_status}"
 
 
 class PendingPublicRequest(models.Model):
@@ -273,6 +273,14 @@ class PendingPublicRequest(models.Model):
         return f"{self.email} {self.kind}"
 
 
+class RestrictionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
 class Restriction(models.Model):
     """Art. 18: while active, no marketing or analytics, and for grounds (b)/(c) no retention erasure (R24)."""
 
@@ -282,6 +290,8 @@ class Restriction(models.Model):
     starts_at = models.DateTimeField(_("starts at"), default=timezone.now)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("restriction of processing")
@@ -388,7 +398,9 @@ registry.register(
     RequestEvent,
     category=categories.REQUESTS,
     owner="request__customer",
-    fields=("request__reference", "created_at", "actor_role", "from_status", "to_status", "note"),
+    # The note is left out of what the person is shown: staff-only notes live there; the answers the person
+    # receives are on the request itself (response, extension reason).
+    fields=("request__reference", "created_at", "actor_role", "from_status", "to_status"),
     erasure=Keep(reason=PROOF),
     retention="request_file_anonymise",
     personal_fields=("note",),
@@ -418,4 +430,12 @@ registry.register(
     retention="customer_lifetime",
 )
 registry.exempt(SuppressionEntry, "a keyed hash only, kept so the person is never contacted again (R39)")
-registry.exempt(RecipientNotification, "names of recipients; the subject is reached only through the request")
+# R22: the list of recipients told about a correction or erasure can be given to the person.
+registry.register(
+    RecipientNotification,
+    category=categories.REQUESTS,
+    owner="request__customer",
+    fields=("request__reference", "recipient", "categories", "notified_at", "impossible_reason"),
+    erasure=Keep(reason=PROOF),
+    retention="request_file_anonymise",
+)

@@ -40,18 +40,11 @@ def consent_record(*, customer, choices: dict, source, ip=None, user_agent="", o
 
 def marketing_allowed(*, customer, purpose) -> bool:
     """The one check every campaign makes (R24, R25, R37): a current grant, no restriction, not suppressed."""
-    from django.db.models import Q
-    from django.utils import timezone
-
     from privacy.models import Restriction
     from privacy.services.suppression import is_suppressed
 
     if not consent_current(customer=customer).get(purpose):
         return False
-    now = timezone.now()
-    restricted = Restriction.objects.filter(customer=customer, lifted_at__isnull=True, starts_at__lte=now).filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-    )
-    if restricted.exists():
+    if Restriction.objects.active().filter(customer=customer).exists():
         return False
     return not is_suppressed(email=customer.email, phone=customer.phone)

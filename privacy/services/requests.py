@@ -97,13 +97,14 @@ def _move(req, to, *, actor, note="", visible=True, now=None):
 
 
 def _locked(req):
-    return DataSubjectRequest.objects.select_for_update().select_related("customer").get(pk=req.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the customer.
+    return DataSubjectRequest.objects.select_for_update(of=("self",)).select_related("customer").get(pk=req.pk)
 
 
 def _is_repetitive(*, kind, customer, email, received_at):
     since = received_at - timedelta(days=settings.DSR_REPETITIVE_DAYS)
-    same_subject = Q(customer=customer) if customer else Q(requester_email__iexact=email)
-    return DataSubjectRequest.objects.filter(same_subject, kind=kind, received_at__gte=since).exists()
+    same_subject = Q(customer=customer) if customer else Q(requester_email__iexact=email.strip())
+    return DataSubjectRequest.objects.filter(same_subject, kind=kind, received_at__range=(since, received_at)).exists()
 
 
 @transaction.atomic
@@ -129,6 +130,9 @@ def request_file(
         raise RequestError(_("Unknown kind of request."))
     if customer is not None:
         name, email = name or customer.get_full_name(), email or customer.email
+    order = specifics.get("order")
+    if order is not None and (customer is None or order.customer_id != customer.pk):
+        raise RequestError(_("This order is not the customer's."))
     if not email:
         raise RequestError(_("An email address is needed to answer the request."))
     req = DataSubjectRequest(
@@ -161,6 +165,8 @@ def request_file(
 
 def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
     """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
+    if kind not in Kind.values:
+        raise RequestError(_("Unknown kind of request."))
     pending = PendingPublicRequest.objects.create(
         name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
     )
@@ -191,8 +197,11 @@ def public_request_confirm(*, token):
     pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"], email=data["e"]).first()
     if pending is None:
         raise LinkInvalid
-    # Linked to an account only when the confirmed address is the account's own address.
-    customer = get_user_model().objects.filter(email__iexact=pending.email, is_staff=False).first()
+    # Linked to an account only when the confirmed address is the account's own address. A guardian's address
+    # is usually the guardian's own account, not the child's: the DPO links it after checking the relationship.
+    customer = None
+    if not pending.is_guardian:
+        customer = get_user_model().objects.filter(email__iexact=pending.email, is_staff=False).first()
     req = request_file(
         kind=pending.kind,
         channel=Channel.PUBLIC_FORM,
@@ -219,6 +228,8 @@ def request_verify_identity(req, *, actor, note=""):
     req = _locked(req)
     if not req.is_open:
         raise RequestError(_("This request is closed."))
+    if req.identity_verified_at is not None:
+        raise RequestError(_("The identity is already verified."))
     req.identity_verified_at = timezone.now()
     req.save(update_fields=["identity_verified_at"])
     _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
@@ -250,6 +261,10 @@ def request_start(req, *, actor):
 @transaction.atomic
 def request_assign(req, *, actor, assignee):
     req = _locked(req)
+    if not req.is_open:
+        raise RequestError(_("This request is closed."))
+    if assignee is None or not assignee.has_perm("privacy.work_queue"):
+        raise RequestError(_("Choose a staff member who works the request queue."))
     req.assignee = assignee
     req.save(update_fields=["assignee"])
     _event(req, actor=actor, note=_("Assigned to %(who)s.") % {"who": assignee.get_full_name()}, visible=False)
@@ -335,6 +350,9 @@ def _carry_out(req, *, actor, now):
         unknown = set(req.rectification) - allowed
         if unknown:
             raise RequestError(_("These fields cannot be corrected here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        new_email = str(req.rectification.get("email", "")).strip().lower()
+        if new_email and type(customer).objects.filter(email__iexact=new_email).exclude(pk=customer.pk).exists():
+            raise RequestError(_("Another account already uses this email address."))
         customer_update(customer=customer, changes=req.rectification, actor=actor, channel=ChangeLog.Channel.REQUEST)
     elif req.kind == Kind.RESTRICTION:
         if not req.restriction_ground:

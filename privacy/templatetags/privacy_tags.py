@@ -28,6 +28,14 @@ def in_full(moment):
     return _("%(date)s, %(city)s time") % {"date": date_format(local, FULL_DATE.get(language, "j F Y")), "city": city}
 
 
+@register.simple_tag
+def privacy_dashboard():
+    """The DPO dashboard's figures and chart, for the admin index (shown only to those who work the queue)."""
+    from privacy import dashboard
+
+    return dashboard.summary()
+
+
 @register.filter
 def days_left(req):
     return req.days_left()

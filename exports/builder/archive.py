@@ -1,0 +1,221 @@
+"""The ZIP of one subject's data: data.json, csv/<category>.csv, report.pdf and README.txt (R64).
+
+Rows are streamed once from the database: each row goes to data.json (inside the ZIP), to its category's
+CSV (spooled to a private temporary file, since a ZIP takes one member at a time) and to a bounded
+summary from which the PDF is made. Memory does not grow with the subject's history.
+"""
+
+import csv
+import io
+import json
+import tempfile
+import time
+import zipfile
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from exports.builder import pdf
+from exports.builder.rows import CHUNK, Subject, cell, date_column, exported_fields, plain, record_name
+from privacy.registry import registry
+
+SCHEMA_VERSION = "1.0"
+# Share of the progress bar taken by the JSON and CSV pass; the PDF takes most of the rest.
+STREAM_SHARE = 75
+PDF_SHARE = 23
+
+
+@dataclass
+class EntrySummary:
+    """What the PDF shows of one registered model: the count, the period covered and the newest rows."""
+
+    entry: object
+    fields: tuple
+    limit: int
+    total: int = 0
+    first_at: object = None
+    last_at: object = None
+    newest: deque = field(default=None)
+
+    def __post_init__(self):
+        self.newest = deque(maxlen=self.limit)
+        self.date_index = date_column(self.entry, self.fields)
+
+    def add(self, row):
+        self.total += 1
+        self.newest.append(row)
+        if self.date_index is not None and (moment := row[self.date_index]) is not None:
+            if self.first_at is None or moment < self.first_at:
+                self.first_at = moment
+            if self.last_at is None or moment > self.last_at:
+                self.last_at = moment
+
+    @property
+    def truncated(self):
+        return self.total > len(self.newest)
+
+
+@dataclass
+class CategorySummary:
+    category: object
+    entries: list
+
+    @property
+    def slug(self):
+        return self.category.slug
+
+    @property
+    def total(self):
+        return sum(e.total for e in self.entries)
+
+
+@dataclass
+class BuildStats:
+    rows: int
+    size: int
+    json_csv_seconds: float
+    pdf_seconds: float
+
+
+def _categories():
+    """[(category, [entries])] in registry order; every category, even one with nothing held."""
+    grouped = {}
+    for entry in registry.entries():
+        grouped.setdefault(entry.category.slug, (entry.category, []))[1].append(entry)
+    return list(grouped.values())
+
+
+def _subject_json(job, subject):
+    return {
+        "kind": subject.kind,
+        "name": subject.name,
+        "email": subject.email,
+        "language": subject.language,
+        "request": job.request.reference if job.request_id else None,
+    }
+
+
+class _Progress:
+    """Reports a percentage to `callback` only when it moves forward."""
+
+    def __init__(self, callback, total_rows):
+        self.callback = callback
+        self.total_rows = max(total_rows, 1)
+        self.last = -1
+
+    def at(self, percent):
+        percent = max(0, min(100, int(percent)))
+        if percent > self.last:
+            self.last = percent
+            self.callback(percent)
+
+    def rows(self, done):
+        # Rows written since the counts were taken can push past the share; the bar never goes back.
+        self.at(min(STREAM_SHARE, STREAM_SHARE * done / self.total_rows))
+
+
+def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_rows=None) -> BuildStats:
+    """Write the ZIP of `job`'s subject to `destination`; temporary files stay beside it, in the private root."""
+    subject = Subject.of(job)
+    limit = pdf_rows or settings.EXPORT_PDF_ROWS
+    grouped = _categories()
+    # One COUNT per model, for the progress bar only.
+    meter = _Progress(progress, sum(subject.rows(entry).count() for _, entries in grouped for entry in entries))
+    generated_at = timezone.now()
+    started = time.perf_counter()
+
+    with (
+        tempfile.TemporaryDirectory(dir=destination.parent, prefix=".build-") as scratch,
+        zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+    ):
+        scratch = Path(scratch)
+        summaries = []
+        with archive.open("data.json", "w", force_zip64=True) as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            header = {"schema_version": SCHEMA_VERSION, "generated_at": plain(generated_at)}
+            header["subject"] = _subject_json(job, subject)
+            out.write("{\n")
+            for key, value in header.items():
+                out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+            out.write('  "sections": {')
+            done = 0
+            for n, (category, entries) in enumerate(grouped):
+                out.write(("\n" if n == 0 else ",\n") + f"    {json.dumps(category.slug)}: [")
+                summary = CategorySummary(category, [])
+                with (scratch / f"{category.slug}.csv").open("w", encoding="utf-8", newline="") as spool:
+                    done = _stream_category(subject, entries, out, csv.writer(spool), summary, limit, meter, done)
+                out.write("]")
+                summaries.append(summary)
+            out.write("\n  }\n}\n")
+            out.flush()
+            out.detach()
+        for category, _ in grouped:
+            archive.write(scratch / f"{category.slug}.csv", f"csv/{category.slug}.csv")
+        meter.at(STREAM_SHARE)
+        json_csv_seconds = time.perf_counter() - started
+
+        started = time.perf_counter()
+        context = {
+            "job": job,
+            "subject": subject,
+            "categories": summaries,
+            "generated_at": generated_at,
+            "limit": limit,
+            "access_information": pdf.includes_access_information(job),
+            "dpo_email": settings.DPO_EMAIL,
+        }
+        with translation.override(subject.language):
+            pdf.render(context, scratch / "report.pdf")
+            meter.at(STREAM_SHARE + PDF_SHARE)
+            readme = render_to_string("exports/README.txt", {**context, "columns": _csv_columns(grouped)})
+        archive.write(scratch / "report.pdf", "report.pdf")
+        archive.writestr("README.txt", readme)
+        pdf_seconds = time.perf_counter() - started
+
+    rows = sum(s.total for s in summaries)
+    return BuildStats(rows, destination.stat().st_size, json_csv_seconds, pdf_seconds)
+
+
+def _csv_header(entries):
+    return ["record", *dict.fromkeys(f for entry in entries for f in exported_fields(entry))]
+
+
+def _csv_columns(grouped):
+    """For the README: each CSV file with its columns."""
+    return [(category, _csv_header(entries)) for category, entries in grouped]
+
+
+def _stream_category(subject, entries, out, writer, summary, limit, meter, done):
+    header = _csv_header(entries)
+    writer.writerow(header)
+    first = True
+    for entry in entries:
+        fields = exported_fields(entry)
+        name = record_name(entry)
+        positions = [header.index(f) for f in fields]
+        blank = [""] * len(header)
+        blank[0] = name
+        entry_summary = EntrySummary(entry, fields, limit)
+        rows = subject.rows(entry).order_by("pk").values_list(*fields)
+        for row in rows.iterator(chunk_size=CHUNK):
+            record = {"record": name}
+            line = blank.copy()
+            for f, position, value in zip(fields, positions, row, strict=True):
+                record[f] = plain(value)
+                line[position] = cell(value)
+            out.write(("\n      " if first else ",\n      ") + json.dumps(record, ensure_ascii=False))
+            writer.writerow(line)
+            entry_summary.add(row)
+            first = False
+            done += 1
+            if done % 500 == 0:
+                meter.rows(done)
+        summary.entries.append(entry_summary)
+    if not first:
+        out.write("\n    ")
+    meter.rows(done)
+    return done

@@ -1,0 +1,97 @@
+"""report.pdf: the copy a person reads, made with WeasyPrint in the subject's language (R64, R20).
+
+It is fed from bounded summaries: long sections print their newest rows and say where the complete
+list is, so the PDF stays readable (and its build flat in memory) however long the history.
+"""
+
+import logging
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from exports.builder.rows import Display, column_label
+from privacy.models.requests import Kind
+from retention.rules import RULES
+
+# Records with more columns than this are too wide for a portrait table: a few are printed as cards
+# (label: value), many on landscape pages.
+WIDE_COLUMNS = 7
+CARDS_UP_TO = 5
+# A category with more rows than this starts on a new page; short ones follow each other.
+LONG_CATEGORY = 25
+
+# WeasyPrint logs every layout step at INFO; a worker's log needs none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def css_string(text):
+    """`text` as a quoted CSS string, for the page margins."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def includes_access_information(job):
+    """The R20 information goes with an answer to access, and with the client area's own button."""
+    return job.request_id is None or job.request.kind == Kind.ACCESS
+
+
+def _entry(summary):
+    display = Display(summary.entry, summary.fields)
+    columns = [capfirst(column_label(summary.entry.model, f)) for f in summary.fields]
+    rows = [display.row(row) for row in reversed(summary.newest)]
+    wide = len(columns) > WIDE_COLUMNS
+    as_cards = summary.entry.owner == "" or (wide and len(rows) <= CARDS_UP_TO)
+    return {
+        "label": capfirst(str(summary.entry.label)),
+        "anchor": "rec-" + summary.entry.model._meta.label_lower.replace(".", "-"),
+        "columns": columns,
+        "rows": rows,
+        "cards": [list(zip(columns, row, strict=True)) for row in rows] if as_cards else None,
+        "wide": wide and not as_cards,
+        "total": summary.total,
+        "shown": len(rows),
+        "truncated": summary.truncated,
+        "first_at": display.moment(summary.first_at),
+        "last_at": display.moment(summary.last_at),
+    }
+
+
+def _category(summary):
+    category = summary.category
+    rules = {e.entry.retention: RULES[e.entry.retention] for e in summary.entries if e.entry.retention in RULES}
+    return {
+        "slug": category.slug,
+        "label": category.label,
+        "purpose": category.purpose,
+        "legal_basis": category.legal_basis,
+        "recipients": category.recipients,
+        "source": category.source,
+        "rules": list(rules.values()),
+        "total": summary.total,
+        "long": summary.total > LONG_CATEGORY,
+        "entries": [_entry(e) for e in summary.entries],
+    }
+
+
+def render(context, path):
+    """Write the PDF to `path`; call inside translation.override(subject's language)."""
+    from weasyprint import HTML  # imported here: it takes a second, and only workers need it
+
+    job = context["job"]
+    categories = [_category(c) for c in context["categories"]]
+    title = _("Copy of your personal data")
+    html = render_to_string(
+        "pdf/export_report.html",
+        {
+            **context,
+            "title": title,
+            "categories": categories,
+            "requested_by_staff": bool(job.requested_by_id and job.requested_by.is_staff),
+            "margin_title": css_string(title),
+            "margin_page": css_string(_("Page")),
+            "margin_of": css_string(" / "),
+        },
+    )
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("account/privacy/", views.my_data, name="my_data"),
+    path("account/privacy/requests/", views.request_file_view, name="request_file"),
+    path("account/privacy/requests/<int:pk>/withdraw/", views.request_withdraw_view, name="request_withdraw"),
+    path("account/privacy/delete-account/", views.delete_account, name="delete_account"),
+    path("account/privacy/orders/<int:pk>/review/", views.order_review, name="order_review"),
+    path("privacy/request/", views.public_request, name="public_request"),
+    path("privacy/request/confirm/<str:token>/", views.public_request_confirm_view, name="public_request_confirm"),
+]

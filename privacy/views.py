@@ -1,0 +1,253 @@
+"""The customer's privacy pages: "My Personal Data" with their requests (R08, R17, R06, R28),
+and the public request form with its emailed confirmation (R10, R11, R79).
+
+Customer objects are fetched through the client area's owner-scoped helpers, so another customer's id is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from accounts.models import Order
+from accounts.views import _get_owned, _owned
+from privacy import forms
+from privacy.models import PROFILE_PURPOSES, DataSubjectRequest, Purpose, RequestEvent
+from privacy.models.requests import Channel, Kind, ObjectionScope, Status
+from privacy.personal_data import personal_data_for
+from privacy.services import consent_current
+from privacy.services.requests import (
+    LinkInvalid,
+    RequestError,
+    public_request_confirm,
+    public_request_submit,
+    request_file,
+    request_withdraw,
+)
+from privacy.templatetags.privacy_tags import in_full
+from retention.rules import RULES
+
+# Newest rows shown per registered model; the full set is in the copy of the data (access request).
+PAGE_ROWS = 10
+REQUESTS_SHOWN = 20
+WIDE_COLUMNS = 6
+# Listed under "Your requests" instead, with only the events meant for the person.
+SHOWN_WITH_REQUESTS = (DataSubjectRequest, RequestEvent)
+RATE_GROUP = "privacy.public_request"
+
+
+def _my_data_url(anchor=""):
+    return reverse("privacy:my_data") + (f"#{anchor}" if anchor else "")
+
+
+def _automated_orders(request):
+    return _owned(request, Order).filter(automated_decision=True)
+
+
+def _shown(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def _categories(customer):
+    """Every registry category with an owner: its sections, and the retention rules of its models."""
+    found = []
+    for category, sections in personal_data_for(customer, limit=PAGE_ROWS):
+        rules = {s.entry.retention: RULES[s.entry.retention] for s in sections}
+        shown = [s for s in sections if s.entry.model not in SHOWN_WITH_REQUESTS]
+        for section in shown:
+            section.rows = [[_shown(v) for v in row] for row in section.rows]
+            # The customer's own record is one row: shown as label / value pairs. Sections too wide for a
+            # table are shown as one line of "label: value" per row.
+            own_record = section.entry.owner == ""
+            section.pairs = list(zip(section.columns, section.rows[0], strict=True)) if own_record else None
+            wide = len(section.columns) > WIDE_COLUMNS
+            section.lines = [list(zip(section.columns, row, strict=True)) for row in section.rows] if wide else None
+        found.append(
+            {
+                "category": category,
+                "sections": shown,
+                "rules": list(rules.values()),
+                "with_requests": len(shown) < len(sections),
+            }
+        )
+    return found
+
+
+def _my_data_page(request, *, form=None, delete_form=None, status=200):
+    customer = request.user
+    owned_requests = _owned(request, DataSubjectRequest)
+    shown_requests = (
+        owned_requests.select_related("order")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=RequestEvent.objects.filter(visible_to_subject=True).order_by("created_at", "pk"),
+                to_attr="visible_events",
+            )
+        )
+        .order_by("-received_at", "-pk")[:REQUESTS_SHOWN]
+    )
+    current = consent_current(customer=customer)
+    context = {
+        "categories": _categories(customer),
+        "consents": [(Purpose(p).label, granted, p in PROFILE_PURPOSES) for p, granted in current.items()],
+        "requests": list(shown_requests),
+        "requests_total": owned_requests.count(),
+        "form": form or forms.RequestForm(customer=customer, orders=_automated_orders(request)),
+        "delete_form": delete_form or forms.DeleteAccountForm(),
+    }
+    return render(request, "privacy/my_data.html", context, status=status)
+
+
+def _filed_message(req):
+    parts = {"ref": req.reference, "kind": req.get_kind_display(), "due": in_full(req.deadline)}
+    if req.status != Status.COMPLETED:
+        return _("Your request %(ref)s (%(kind)s) is registered. We will answer by %(due)s at the latest.") % parts
+    if req.kind == Kind.OBJECTION and req.objection_scope == ObjectionScope.MARKETING:
+        effect = _("We will send you no more marketing, and your marketing consents are withdrawn.")
+    else:
+        effect = _("All your consents are withdrawn.")
+    return _("Your request %(ref)s (%(kind)s) is registered and already carried out.") % parts + " " + effect
+
+
+@login_required
+@require_GET
+def my_data(request):
+    return _my_data_page(request)
+
+
+@login_required
+@require_POST
+def request_file_view(request):
+    customer = request.user
+    form = forms.RequestForm(request.POST, customer=customer, orders=_automated_orders(request))
+    if form.is_valid():
+        try:
+            req = request_file(
+                kind=form.cleaned_data["kind"],
+                channel=Channel.CLIENT_AREA,
+                customer=customer,
+                actor=customer,
+                details=form.cleaned_data["details"],
+                **form.specifics(),
+            )
+        except RequestError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _filed_message(req))
+            return redirect(_my_data_url("requests"))
+    messages.error(request, _("Nothing was filed: please correct the fields marked below."))
+    return _my_data_page(request, form=form)
+
+
+@login_required
+@require_POST
+def request_withdraw_view(request, pk):
+    req = _get_owned(request, DataSubjectRequest, pk)
+    try:
+        request_withdraw(req, customer=request.user)
+    except RequestError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Your request %(ref)s is withdrawn.") % {"ref": req.reference})
+    return redirect(_my_data_url("requests"))
+
+
+@login_required
+@require_POST
+def delete_account(request):
+    """There is no self-service deletion: this files an erasure request for the DPO (R06)."""
+    form = forms.DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was filed: please correct the fields marked below."))
+        return _my_data_page(request, delete_form=form)
+    req = request_file(kind=Kind.ERASURE, channel=Channel.CLIENT_AREA, customer=request.user, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "Your erasure request %(ref)s is registered. We will answer by %(due)s at the latest. "
+            "Nothing is deleted before then, and your account stays open in the meantime."
+        )
+        % {"ref": req.reference, "due": in_full(req.deadline)},
+    )
+    return redirect(_my_data_url("requests"))
+
+
+@login_required
+@require_POST
+def order_review(request, pk):
+    """'Ask for a human review' of an order decided by an automatic rule (R28, Art. 22(3))."""
+    order = _get_owned(request, Order, pk)
+    if not order.automated_decision:
+        raise Http404
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("details", []):
+            messages.error(request, error)
+        return redirect("accounts:order_detail", pk=order.pk)
+    req = request_file(
+        kind=Kind.AUTOMATED_DECISION_REVIEW,
+        channel=Channel.CLIENT_AREA,
+        customer=request.user,
+        actor=request.user,
+        details=form.cleaned_data["details"],
+        order=order,
+    )
+    messages.success(request, _filed_message(req))
+    return redirect(_my_data_url("requests"))
+
+
+def _posted_email(group, request):
+    return request.POST.get("email", "").strip().lower()
+
+
+def _rate_limited(request):
+    """Counts every POST, per address and per email; both counters move even when one is already over."""
+    rate = settings.PUBLIC_REQUEST_RATE
+    by_ip = is_ratelimited(request, group=f"{RATE_GROUP}.ip", key="ip", rate=rate, increment=True)
+    by_email = is_ratelimited(request, group=f"{RATE_GROUP}.email", key=_posted_email, rate=rate, increment=True)
+    return by_ip or by_email
+
+
+@require_http_methods(["GET", "POST"])
+def public_request(request):
+    """For people without an account: nothing reaches the queue until the emailed link is clicked (R10)."""
+    form = forms.PublicRequestForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.full_clean()
+            form.add_error(None, _("Too many requests from this address or for this email; try again in an hour."))
+            return render(request, "privacy/public_request.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            public_request_submit(
+                name=data["name"],
+                email=data["email"],
+                kind=data["kind"],
+                details=data["details"],
+                is_guardian=data["is_guardian"],
+                ip=request.META.get("REMOTE_ADDR"),
+                http_request=request,
+            )
+            # The same answer whether or not the address has an account.
+            return render(request, "privacy/public_request_sent.html", {"email": data["email"]})
+    return render(request, "privacy/public_request.html", {"form": form})
+
+
+@require_GET
+def public_request_confirm_view(request, token):
+    try:
+        req = public_request_confirm(token=token)
+    except LinkInvalid:
+        return render(request, "privacy/link_invalid.html", status=400)
+    return render(request, "privacy/public_request_confirmed.html", {"req": req})

@@ -1,0 +1,268 @@
+"""The DPO's retention back-office: legal holds, the rules in force, the runs, and erasure for a request."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from privacy.registry import registry
+from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
+from retention.rules import RULES, SKIP_REASONS
+from retention.services import counts_line, erasure_preview, hold_lift
+
+# R23 and R69: erasing and lifting a hold need a login within the last 15 minutes.
+RECENT_LOGIN = timedelta(minutes=15)
+
+
+def logged_in_recently(user, now=None):
+    return user.last_login is not None and (now or timezone.now()) - user.last_login <= RECENT_LOGIN
+
+
+def relogin(request, next_url):
+    """Log out and send to the admin login, coming back to `next_url` (the admin login skips logged-in users)."""
+    messages.warning(request, _("Please log in again: this action needs a login within the last 15 minutes."))
+    logout(request)
+    return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': next_url})}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ("customer", "content_type", "object_id", "reason", "reference", "ends_at")
+
+    def clean(self):
+        data = super().clean()
+        customer, content_type, object_id = data.get("customer"), data.get("content_type"), data.get("object_id")
+        if bool(customer) == bool(content_type or object_id):
+            raise ValidationError(_("Name either a customer, or one record (its kind and id), not both."))
+        if content_type and object_id is None or object_id is not None and not content_type:
+            raise ValidationError(_("A record is named by its kind and its id."))
+        if content_type and not content_type.model_class()._base_manager.filter(pk=object_id).exists():
+            raise ValidationError(_("There is no %(kind)s with id %(id)s.") % {"kind": content_type, "id": object_id})
+        if data.get("ends_at") and data["ends_at"] <= timezone.now():
+            raise ValidationError(_("The end of a hold must be in the future."))
+        return data
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    """Holds are evidence: placed with a reason, never edited or deleted, only lifted (after a recent login)."""
+
+    form = LegalHoldForm
+    list_display = ("__str__", "customer", "record_link", "reference", "author", "created_at", "ends_at", "in_force")
+    list_filter = ("content_type", "lifted_at", "created_at")
+    search_fields = ("reference", "reason", "customer__email")
+    list_select_related = ("customer", "author", "content_type")
+    raw_id_fields = ("customer",)
+    actions = ["lift"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*LegalHoldForm.Meta.fields, "author", "created_at", "lifted_at", "lifted_by")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return LegalHoldForm.Meta.fields
+        return self.get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("record"))
+    def record_link(self, obj):
+        if not obj.content_type_id:
+            return "-"
+        return f"{obj.content_type} #{obj.object_id}"
+
+    @admin.display(description=gettext_lazy("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.is_active()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=gettext_lazy("Lift the selected holds"))
+    def lift(self, request, queryset):
+        if not logged_in_recently(request.user):
+            return relogin(request, reverse("admin:retention_legalhold_changelist"))
+        lifted = sum(hold_lift(hold=hold, actor=request.user) for hold in queryset)
+        self.message_user(
+            request, ngettext("%(n)d hold lifted.", "%(n)d holds lifted.", lifted) % {"n": lifted}, messages.SUCCESS
+        )
+        return None
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ("rule", "as_of", "status", "started_at", "finished_at", "summary")
+    list_filter = ("rule", "as_of", "dry_run")
+    search_fields = ("rule",)
+    date_hierarchy = "started_at"
+    readonly_fields = ("rule", "as_of", "dry_run", "started_at", "finished_at", "summary", "counts", "error")
+    change_list_template = "admin/retention/retentionrun/change_list.html"
+
+    @admin.display(description=gettext_lazy("counts"))
+    def summary(self, obj):
+        return counts_line(obj.rule, obj.counts or {}).split(": ", 1)[-1] if obj.rule in RULES else "-"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.rules_view)
+        return [path("rules/", view, name="retention_rules"), *super().get_urls()]
+
+    def rules_view(self, request):
+        """Every rule with the period in force, its legal limits, and its last run (read-only, R47)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        last = dict(RetentionRun.objects.values_list("rule").annotate(last=Max("started_at")))
+        rows = []
+        for rule in RULES.values():
+            governed = sorted(
+                {str(e.model._meta.verbose_name_plural) for e in registry.entries() if e.retention == rule.name}
+            )
+            rows.append(
+                {
+                    "rule": rule,
+                    "exceptions": [SKIP_REASONS[code] for code in rule.exceptions],
+                    "governed": governed,
+                    "last_run": last.get(rule.name),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retention rules"),
+            "rows": rows,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/retention/rules.html", context)
+
+
+class EraseForm(forms.Form):
+    confirm_email = forms.CharField(
+        label=gettext_lazy("Type the person's email address to confirm"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 40}),
+    )
+    response = forms.CharField(
+        label=gettext_lazy("Answer sent to the person"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        initial=gettext_lazy("Your personal data has been erased, except what the law requires us to keep (below)."),
+    )
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+
+    def clean_confirm_email(self):
+        typed = self.cleaned_data["confirm_email"].strip().lower()
+        if typed != self.subject.strip().lower():
+            raise ValidationError(_("This is not the person's email address."))
+        return typed
+
+
+@admin.register(ErasureTombstone)
+class ErasureTombstoneAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "kind", "erased_at", "replayed_at", "short_digest")
+    list_filter = ("kind", "erased_at")
+    search_fields = ("reference",)
+    date_hierarchy = "erased_at"
+
+    @admin.display(description=gettext_lazy("subject hash"))
+    def short_digest(self, obj):
+        return f"{obj.subject_digest[:16]}…"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.erase_view)
+        return [path("erase/<int:request_pk>/", view, name="retention_erase_request"), *super().get_urls()]
+
+    def erase_view(self, request, request_pk):
+        """Preview, typed confirmation and recent login, then the request completes through its normal path."""
+        from privacy.models import DataSubjectRequest
+        from privacy.services.requests import RequestError, request_complete
+
+        if not request.user.has_perm("retention.erase_customer"):
+            raise PermissionDenied
+        req = get_object_or_404(
+            DataSubjectRequest.objects.select_related("customer"), pk=request_pk, kind=DataSubjectRequest.Kind.ERASURE
+        )
+        subject = req.customer.email if req.customer_id else req.requester_email
+        here = reverse("admin:retention_erase_request", args=[req.pk])
+        recent = logged_in_recently(request.user)
+        form = EraseForm(request.POST or None, subject=subject)
+        if request.method == "POST":
+            if not recent:
+                return relogin(request, here)
+            if form.is_valid():
+                try:
+                    request_complete(req, actor=request.user, response=form.cleaned_data["response"])
+                except RequestError as e:
+                    form.add_error(None, str(e))
+                else:
+                    self.message_user(
+                        request,
+                        _("Request %(ref)s completed: the person is erased and has been told.") % {"ref": req.reference},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(self._request_url(req))
+        preview = erasure_preview(customer=req.customer, email=req.requester_email, request=req)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase the person of request %(ref)s") % {"ref": req.reference},
+            "req": req,
+            "subject": subject,
+            "preview": preview,
+            "form": form,
+            "recent": recent,
+            "can_complete": req.status in (DataSubjectRequest.Status.IN_PROGRESS, DataSubjectRequest.Status.EXTENDED),
+            "request_url": self._request_url(req),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/retention/erase.html", context)
+
+    @staticmethod
+    def _request_url(req):
+        try:
+            return reverse("admin:privacy_datasubjectrequest_change", args=[req.pk])
+        except NoReverseMatch:
+            return reverse("admin:index")
+
+
+@admin.register(FraudMarker)
+class FraudMarkerAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "created_at", "digest")
+    list_filter = ("kind",)
+    search_fields = ("digest",)
+
+
+@admin.register(HostArchive)
+class HostArchiveAdmin(ReadOnlyAdmin):
+    """The restricted archive of R62: readable by the DPO only (view permission), written only by erasure."""
+
+    list_display = ("customer", "contract_ended_at", "created_at")
+    search_fields = ("customer__email",)
+    raw_id_fields = ("customer",)

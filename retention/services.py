@@ -1,0 +1,414 @@
+"""What the rest of the product calls: run the rules, erase one subject, preview an erasure, place and lift holds.
+
+The management command, the Celery tasks, the admin and the request hand-over all go through these functions.
+"""
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from privacy.registry import Keep, registry
+from retention import engine
+from retention.models import ErasureTombstone, LegalHold, RetentionRun
+from retention.rules import RULES, YEARS, add_period, fiscal_year_end_of, local_date, start_of_day, today
+from retention.sweeps import RUN_ORDER, SWEEPS, Context
+
+log = logging.getLogger(__name__)
+
+
+def as_of_instant(as_of: date):
+    """The instant a run acts at: now for today, else the start of that day in the site time zone."""
+    return timezone.now() if as_of == today() else start_of_day(as_of)
+
+
+def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -> dict:
+    """Apply (or with dry_run, only count) one rule as of a day; a real run is stored with its counts."""
+    if rule not in RULES:
+        raise ValueError(f"unknown retention rule {rule!r}")
+    as_of = as_of or today()
+    ctx = Context(
+        as_of=as_of,
+        at=as_of_instant(as_of),
+        dry_run=dry_run,
+        batch_size=batch_size or settings.RETENTION_BATCH_SIZE,
+        record_batch_size=settings.RETENTION_RECORD_BATCH_SIZE,
+        before=frozenset(before),
+    )
+    ctx.refresh_holds()
+    run = None if dry_run else RetentionRun.objects.create(rule=rule, as_of=as_of, started_at=timezone.now())
+    ctx.run_id = run and run.pk
+    try:
+        for sweep in SWEEPS[rule]:
+            sweep.run(ctx)
+    except Exception:
+        if run:
+            RetentionRun.objects.filter(pk=run.pk).update(
+                counts=ctx.counts, error=traceback.format_exc(limit=5), finished_at=timezone.now()
+            )
+        raise
+    if run:
+        RetentionRun.objects.filter(pk=run.pk).update(counts=ctx.counts, finished_at=timezone.now())
+    return ctx.counts
+
+
+def retention_run(*, as_of=None, dry_run=False, rules=None) -> dict:
+    """Every rule (or the named ones) in RUN_ORDER as of a day; {rule: counts}, with "error" for a rule that failed.
+
+    A failing rule does not stop the others: each rule's work is independent and the next night retries it.
+    """
+    as_of = as_of or today()
+    names = [name for name in RUN_ORDER if rules is None or name in rules]
+    results, done = {}, []
+    for name in names:
+        try:
+            results[name] = rule_apply(rule=name, as_of=as_of, dry_run=dry_run, before=done)
+            done.append(name)
+        except Exception as e:
+            log.exception("retention rule %s failed", name)
+            results[name] = {"error": f"{type(e).__name__}: {e}"}
+    return results
+
+
+def counts_line(rule, counts) -> str:
+    """One line per rule, as the command prints it: `rule: matched=3 erased=2 … skipped[legal_hold]=1`."""
+    if "error" in counts:
+        return f"{rule}: error={counts['error']}"
+    parts = [f"matched={counts.get('matched', 0)}"]
+    for key in ("archived", "erased", "anonymised", "deleted", "kept", "expired", "fraud_orders_hashed"):
+        if key in counts:
+            parts.append(f"{key}={counts[key]}")
+    parts.append(f"skipped={sum(counts.get('skipped', {}).values())}")
+    parts += [f"skipped[{reason}]={n}" for reason, n in sorted(counts.get("skipped", {}).items())]
+    rule_obj = RULES[rule]
+    if rule_obj.applied_by:
+        parts.append(f"(also applied hourly by the {rule_obj.applied_by} app)")
+    if not rule_obj.in_force:
+        parts.append(f"(not in force: {rule_obj.only_if} is off)")
+    return f"{rule}: " + " ".join(parts)
+
+
+# Erasure of one subject: for a request (R23), through the same engine as the rules.
+
+
+@dataclass
+class CategoryPreview:
+    category: object
+    deleted: int = 0
+    anonymised: int = 0
+    kept: int = 0
+    held: int = 0
+    reasons: list = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    subject: str
+    customer_row: str = ""
+    categories: list = field(default_factory=list)
+    blockers: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(c.deleted + c.anonymised + c.kept for c in self.categories)
+
+
+class KeptLine:
+    """One "kept: <category> — <reason>" line, rendered when the mail is, in the recipient's language (R23)."""
+
+    def __init__(self, category, reason, until=None):
+        self.category, self.reason, self.until = category, reason, until
+
+    def __str__(self):
+        values = {"category": self.category.label, "reason": self.reason}
+        if self.until:
+            values["until"] = formats.date_format(self.until, "DATE_FORMAT")
+            return _("kept: %(category)s — %(reason)s, until %(until)s") % values
+        return _("kept: %(category)s — %(reason)s") % values
+
+    def __repr__(self):
+        return f"KeptLine({self.category.slug!r})"
+
+
+# Where the kept rows of an entry will go: (rule, date field) when the rule counts from a date on the row.
+KEPT_UNTIL = {
+    "accounts.Invoice": ("accounting_records_delete", "issued_at"),
+    "accounts.Transaction": ("accounting_records_delete", "created_at"),
+    "accounts.AffiliateCommission": ("accounting_records_delete", "created_at"),
+    "accounts.Order": ("order_data_delete", "created_at"),
+    "accounts.ConnectionLog": ("connection_log_delete", "created_at"),
+}
+
+
+def _kept_until(entry, rows):
+    rule_date = KEPT_UNTIL.get(entry.model._meta.label)
+    if rule_date is None:
+        return None
+    rule_name, date_field = rule_date
+    latest = rows.aggregate(m=Max(date_field))["m"]
+    if latest is None:
+        return None
+    rule = RULES[rule_name]
+    day = local_date(latest)
+    if rule.fiscal_year:
+        from retention.rules import fiscal_year_end_setting
+
+        return add_period(fiscal_year_end_of(day, fiscal_year_end_setting()), rule.amount, YEARS)
+    return add_period(day, rule.amount, rule.unit)
+
+
+def _blockers(customer, at, *, for_request=None):
+    """Reasons this customer cannot be erased now, as (code, message)."""
+    user = get_user_model()
+    found = []
+    qs = user._base_manager.filter(pk=customer.pk)
+    if customer.state == user.State.ERASED:
+        found.append(("erased", _("This customer has already been erased.")))
+    if customer.is_staff or customer.is_superuser:
+        found.append(("staff", _("Staff accounts are not erased here; remove their staff status first.")))
+    hold = LegalHold.objects.active(at).filter(customer=customer).first()
+    if hold:
+        found.append(
+            (
+                "legal_hold",
+                _("The customer is under a legal hold (%(reason)s, ref. %(ref)s): lift it before erasing.")
+                % {"reason": hold.reason, "ref": hold.reference or "-"},
+            )
+        )
+    if qs.filter(engine.restriction_in_force(at)).exists():
+        found.append(
+            (
+                "restriction",
+                _(
+                    "A restriction under Art. 18(1)(b) or (c) is in force: the data must be kept until it ends "
+                    "(Art. 18(2))."
+                ),
+            )
+        )
+    if qs.filter(engine.active_service()).exists():
+        found.append(
+            ("active_service", _("The customer has an active service: terminate it before erasing the account."))
+        )
+    return found
+
+
+def erasure_preview(*, customer=None, email="", request=None, at=None) -> Preview:
+    """Per category, what an erasure would delete, anonymise and keep (with why), and what blocks it now."""
+    at = at or timezone.now()
+    held = engine.held_models(at)
+    counts = engine.new_counts()
+    user = get_user_model()
+    if customer is not None:
+        preview = Preview(subject=customer.email)
+        preview.blockers = [message for _code, message in _blockers(customer, at)]
+        subject = user._base_manager.filter(pk=customer.pk)
+        engine.predict_customers(subject, counts=counts, held=held, at=at)
+        rows_of = lambda entry: engine.entry_rows(  # noqa: E731
+            entry, ids=[customer.pk], emails=[customer.email.lower()], held=frozenset(), at=at
+        )
+        row = counts["rows"].get(user._meta.label, {})
+        preview.customer_row = "anonymised" if row.get("anonymised") else "deleted"
+        others = _other_open_requests(customer=customer, email=customer.email, exclude=request)
+    else:
+        preview = Preview(subject=email)
+        engine.predict_email_subject(email, counts=counts, held=held, at=at)
+        rows_of = lambda entry: engine.entry_rows(entry, emails=[email.strip().lower()], at=at)  # noqa: E731
+        others = _other_open_requests(customer=None, email=email, exclude=request)
+    if others:
+        preview.warnings.append(
+            _("Other open requests of this person (%(refs)s): answer them first if they need the data.")
+            % {"refs": ", ".join(others)}
+        )
+    by_category = {}
+    for entry in registry.entries():
+        numbers = counts["rows"].get(entry.model._meta.label, {})
+        if entry.model is user and customer is None:
+            continue
+        item = by_category.setdefault(entry.category.slug, CategoryPreview(entry.category))
+        item.deleted += numbers.get("deleted", 0)
+        item.anonymised += numbers.get("anonymised", 0)
+        item.kept += numbers.get("kept", 0)
+        held_rows = 0
+        if held & {m for _p, m in engine._owner_models(entry)}:
+            everything = rows_of(entry)
+            held_rows = (
+                everything.count()
+                - engine.entry_rows(
+                    entry,
+                    ids=[customer.pk] if customer else None,
+                    emails=[(customer.email if customer else email).strip().lower()],
+                    held=held,
+                    at=at,
+                ).count()
+            )
+        item.held += held_rows
+        if numbers.get("kept") and isinstance(entry.erasure, Keep):
+            until = _kept_until(entry, rows_of(entry))
+            line = KeptLine(entry.category, entry.erasure.reason, until)
+            if str(entry.erasure.reason) not in [str(r.reason) for r in item.reasons]:
+                item.reasons.append(line)
+        if held_rows:
+            item.reasons.append(KeptLine(entry.category, gettext_lazy("under a legal hold")))
+    preview.categories = [c for c in by_category.values() if c.deleted or c.anonymised or c.kept or c.held]
+    preview.kept = [line for c in preview.categories for line in c.reasons]
+    return preview
+
+
+def _other_open_requests(*, customer, email, exclude):
+    from privacy.models import DataSubjectRequest
+
+    qs = DataSubjectRequest.objects.open()
+    qs = qs.filter(customer=customer) if customer else qs.filter(requester_email=email.strip().lower())
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs.values_list("reference", flat=True))
+
+
+@dataclass
+class ErasureResult:
+    counts: dict
+    kept_lines: list
+
+
+def customer_erase(*, customer, reference, request=None, at=None) -> ErasureResult:
+    """Erase one customer now, in the caller's transaction; raises engine.ErasureBlocked when the law says wait."""
+    at = at or timezone.now()
+    user = get_user_model()
+    with transaction.atomic():
+        customer = user._base_manager.select_for_update().get(pk=customer.pk)
+        blockers = _blockers(customer, at)
+        if blockers:
+            code, message = blockers[0]
+            raise engine.ErasureBlocked(code, message)
+        preview = erasure_preview(customer=customer, request=request, at=at)
+        counts = engine.new_counts()
+        engine.erase_customers([customer.pk], reference=reference, at=at, counts=counts, held=engine.held_models(at))
+    return ErasureResult(counts=counts, kept_lines=preview.kept)
+
+
+def email_subject_erase(*, email, reference, request=None, at=None) -> ErasureResult:
+    """Erase what is held about a person without an account (prospect, unconfirmed request, export by email)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        preview = erasure_preview(email=email, request=request, at=at)
+        counts = engine.new_counts()
+        engine.erase_email_subject(email, reference=reference, at=at, counts=counts, held=engine.held_models(at))
+    return ErasureResult(counts=counts, kept_lines=preview.kept)
+
+
+# Legal holds (R59, R69).
+
+
+def hold_place(*, reason, author, customer=None, record=None, reference="", ends_at=None) -> LegalHold:
+    from django.contrib.contenttypes.models import ContentType
+
+    if (customer is None) == (record is None):
+        raise ValueError("a hold is placed on a customer or on one record")
+    hold = LegalHold(reason=reason, reference=reference, author=author, ends_at=ends_at)
+    if customer is not None:
+        hold.customer = customer
+    else:
+        hold.content_type = ContentType.objects.get_for_model(record)
+        hold.object_id = record.pk
+    hold.save()
+    return hold
+
+
+def hold_lift(*, hold, actor, at=None) -> int:
+    """Lift a hold that is still in force; returns 1 if lifted, 0 if it already was."""
+    at = at or timezone.now()
+    return LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=at, lifted_by=actor)
+
+
+# Backup restores (R63).
+
+
+def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
+    """Erase again whatever a restore brought back of subjects erased since the backup.
+
+    Tombstones come from the table and from the journal (which outlives a restore of the database); every live
+    account and email-found row is hashed in chunks and compared with them, so memory does not grow with rows.
+    """
+    counts = {"tombstones_restored": 0, "customers": 0, "emails": 0}
+    if journal:
+        counts["tombstones_restored"] = _restore_tombstones(journal, dry_run=dry_run)
+    user = get_user_model()
+    live = user._base_manager.exclude(state=user.State.ERASED).filter(is_staff=False, is_superuser=False)
+    at = timezone.now()
+    for chunk in _chunks(live.order_by("pk").values_list("pk", "email").iterator(chunk_size=chunk_size), chunk_size):
+        by_digest = {engine.customer_digest(pk): pk for pk, _email in chunk}
+        by_digest.update({engine.email_digest(email): pk for pk, email in chunk})
+        found = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.CUSTOMER).filter(
+            Q(subject_digest__in=list(by_digest)) | Q(contact_digest__in=list(by_digest))
+        )
+        pks = {by_digest.get(t.subject_digest) or by_digest.get(t.contact_digest) for t in found}
+        pks.discard(None)
+        if pks and not dry_run:
+            with transaction.atomic():
+                batch = engine.new_counts()
+                engine.erase_customers(
+                    sorted(pks), reference="replay", at=at, counts=batch, held=engine.held_models(at), tombstones=False
+                )
+                found.update(replayed_at=at)
+        counts["customers"] += len(pks)
+    emails = set()
+    for entry in engine.email_entries():
+        rows = entry.model._base_manager.values_list(entry.email_field, flat=True).distinct()
+        for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
+            digests = {engine.email_digest(e): e.strip().lower() for e in chunk if e}
+            hits = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.EMAIL, subject_digest__in=list(digests))
+            emails |= {digests[d] for d in hits.values_list("subject_digest", flat=True)}
+    for email in sorted(emails):
+        if not dry_run:
+            with transaction.atomic():
+                batch = engine.new_counts()
+                engine.erase_email_subject(email, reference="replay", at=at, counts=batch, tombstone=False)
+                ErasureTombstone.objects.filter(
+                    kind=ErasureTombstone.Kind.EMAIL, subject_digest=engine.email_digest(email)
+                ).update(replayed_at=at)
+        counts["emails"] += 1
+    return counts
+
+
+def _restore_tombstones(journal, *, dry_run):
+    """Put back the journal's tombstones that the restored table lacks (a restore predates them)."""
+    from datetime import datetime
+
+    restored = 0
+    for chunk in _chunks(engine.journal_read(journal), 1000):
+        known = set(
+            ErasureTombstone.objects.filter(subject_digest__in=[line["subject"] for line in chunk]).values_list(
+                "subject_digest", "reference"
+            )
+        )
+        missing = [line for line in chunk if (line["subject"], line["reference"]) not in known]
+        if missing and not dry_run:
+            ErasureTombstone.objects.bulk_create(
+                [
+                    ErasureTombstone(
+                        kind=line["kind"],
+                        subject_digest=line["subject"],
+                        contact_digest=line.get("contact", ""),
+                        reference=line["reference"],
+                        erased_at=datetime.fromisoformat(line["erased_at"]),
+                    )
+                    for line in missing
+                ],
+                ignore_conflicts=True,
+            )
+        restored += len(missing)
+    return restored
+
+
+def _chunks(iterable, size):
+    return engine._chunks(iterable, size)
