@@ -19,6 +19,19 @@ from exports.services import ExportError, export_for_request, export_retry, tran
 from privacy.models import DataSubjectRequest
 
 
+def _download_cell(job):
+    if job.is_downloadable():
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            reverse("exports:download", args=[job.pk]),
+            _("Download the ZIP (logged)"),
+            _("until %(date)s") % {"date": job.expires_at.date().isoformat()},
+        )
+    if job.is_expired():
+        return _("Deleted when it expired; the record stays.")
+    return "—"
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -38,8 +51,34 @@ class DownloadInline(ReadOnlyInline):
 
 class TransmissionInline(ReadOnlyInline):
     model = Transmission
-    fields = ("created_at", "recipient_kind", "recipient_email", "requested_by", "confirmed_at", "sent_at", "expires_at")
+    fields = (
+        "created_at",
+        "recipient_kind",
+        "recipient_email",
+        "requested_by",
+        "confirmed_at",
+        "sent_at",
+        "expires_at",
+    )
     readonly_fields = fields
+
+
+class RequestExportsInline(ReadOnlyInline):
+    """The exports attached to a request, for the request's admin page (privacy.admin adds it to its inlines)."""
+
+    model = ExportJob
+    fk_name = "request"
+    fields = ("job", "status", "progress", "created_at", "ready_at", "announced_at", "file")
+    readonly_fields = fields
+    verbose_name_plural = _("exports attached to this request")
+
+    @admin.display(description=_("export"))
+    def job(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:exports_exportjob_change", args=[obj.pk]), obj.pk)
+
+    @admin.display(description=_("file"))
+    def file(self, obj):
+        return _download_cell(obj)
 
 
 class TransmitForm(forms.Form):
@@ -108,16 +147,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file"))
     def download(self, obj):
-        if obj.is_downloadable():
-            return format_html(
-                '<a href="{}">{}</a> ({})',
-                reverse("exports:download", args=[obj.pk]),
-                _("Download the ZIP (logged)"),
-                _("until %(date)s") % {"date": obj.expires_at.date().isoformat()},
-            )
-        if obj.is_expired():
-            return _("Deleted when it expired; the record stays.")
-        return "—"
+        return _download_cell(obj)
 
     @admin.action(description=_("Build the selected failed exports again"), permissions=["add"])
     def retry_failed(self, request, queryset):
@@ -183,9 +213,7 @@ class ExportJobAdmin(admin.ModelAdmin):
         form = TransmitForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                transmission_request(
-                    job=job, recipient_email=form.cleaned_data["recipient"], requested_by=request.user
-                )
+                transmission_request(job=job, recipient_email=form.cleaned_data["recipient"], requested_by=request.user)
             except ExportError as e:
                 messages.error(request, str(e))
             else:

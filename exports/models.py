@@ -191,9 +191,7 @@ class Transmission(models.Model):
         CONTROLLER = "controller", _("Another controller, at the person's request")
         SUBJECT = "subject", _("The person concerned (no account)")
 
-    job = models.ForeignKey(
-        ExportJob, on_delete=models.CASCADE, related_name="transmissions", verbose_name=_("export")
-    )
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="transmissions", verbose_name=_("export"))
     recipient_kind = models.CharField(_("sent to"), max_length=10, choices=Recipient.choices)
     recipient_email = models.EmailField(_("recipient's address"))
     requested_by = models.ForeignKey(

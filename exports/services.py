@@ -134,13 +134,14 @@ def export_retry(*, job, now=None) -> int:
 
 
 def _progress_writer(job_id):
-    last = {"at": 0.0}
+    """Saves the percentage at most twice a second, unless it jumped (the end of a phase)."""
+    last = {"at": 0.0, "percent": 0}
 
     def write(percent):
         moment = time.monotonic()
-        if moment - last["at"] < 0.5:
+        if moment - last["at"] < 0.5 and percent - last["percent"] < 10:
             return
-        last["at"] = moment
+        last.update(at=moment, percent=percent)
         ExportJob.objects.filter(pk=job_id, status=Status.RUNNING).update(progress=percent)
 
     return write
@@ -270,8 +271,10 @@ def transmission_confirm(*, token, now=None) -> Transmission:
     """The subject confirmed again: mail the receiving controller an expiring link, and log it (R27)."""
     now = now or timezone.now()
     transmission = transmission_for_token(token)
-    transmission = Transmission.objects.select_for_update().select_related("job", "job__customer").get(
-        pk=transmission.pk
+    transmission = (
+        Transmission.objects.select_for_update(of=("self",))
+        .select_related("job", "job__customer")
+        .get(pk=transmission.pk)
     )
     if transmission.sent_at is not None:
         return transmission

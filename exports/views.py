@@ -92,9 +92,7 @@ def export_transmit(request, pk):
     else:
         messages.success(
             request,
-            _(
-                "We sent you an email to confirm. Nothing goes to %(recipient)s until you click the link in it."
-            )
+            _("We sent you an email to confirm. Nothing goes to %(recipient)s until you click the link in it.")
             % {"recipient": transmission.recipient_email},
         )
     return _back()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import ReadOnlyAdmin
+from exports.admin import RequestExportsInline
 from privacy import deadlines
 from privacy.models import (
     ConsentRecord,
@@ -624,7 +625,7 @@ class DataSubjectRequestAdmin(QueueOnly, admin.ModelAdmin):
         "pk",
     )
     actions = ["assign_to_me"]
-    inlines = [RecipientNotificationInline, RequestEventInline]
+    inlines = [RecipientNotificationInline, RequestEventInline, RequestExportsInline]
     fieldsets = (
         (None, {"fields": ("reference", "kind", "status", "channel", "repetitive_note")}),
         (
@@ -798,9 +799,12 @@ class DataSubjectRequestAdmin(QueueOnly, admin.ModelAdmin):
             context.update(
                 {
                     "queue_actions": [
-                        {"label": form_class.title, "url": self._action_url(obj, slug)}
-                        for slug, form_class in QUEUE_ACTIONS.items()
-                        if can_work_queue(request) and form_class.applies(obj, now)
+                        *(
+                            {"label": form_class.title, "url": self._action_url(obj, slug)}
+                            for slug, form_class in QUEUE_ACTIONS.items()
+                            if can_work_queue(request) and form_class.applies(obj, now)
+                        ),
+                        *self._handover_actions(request, obj),
                     ],
                     "restriction_banner": restriction_banner(obj.customer, now),
                     "show_save_and_add_another": False,
@@ -810,6 +814,14 @@ class DataSubjectRequestAdmin(QueueOnly, admin.ModelAdmin):
                 }
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _handover_actions(self, request, obj):
+        """Buttons to the other apps' pages for this request: build the export, run the erasure."""
+        actions = []
+        if obj.is_open and request.user.has_perm("exports.add_exportjob"):
+            url = reverse("admin:exports_exportjob_build_for_request", args=[obj.pk])
+            actions.append({"label": _("Build the export"), "url": url})
+        return actions
 
     # The add page: a request logged by staff goes through request_file, never a plain save.
 

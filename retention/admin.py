@@ -14,8 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
@@ -225,7 +224,8 @@ class ErasureTombstoneAdmin(ReadOnlyAdmin):
                 else:
                     self.message_user(
                         request,
-                        _("Request %(ref)s completed: the person is erased and has been told.") % {"ref": req.reference},
+                        _("Request %(ref)s completed: the person is erased and has been told.")
+                        % {"ref": req.reference},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(self._request_url(req))

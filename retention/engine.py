@@ -16,7 +16,6 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +26,7 @@ from django.utils.crypto import get_random_string
 
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.models import ErasureTombstone, HostArchive, LegalHold
-from retention.rules import RULES, add_period, local_date, start_of_day
+from retention.rules import RULES, YEARS, add_period, host_account_years, local_date, start_of_day
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,35 @@ class ErasureBlocked(Exception):
 
 class ProtectedRows(Exception):
     """A delete would leave rows pointing at nothing: a selection forgot an exception. Nothing is written."""
+
+
+class InIds(models.Func):
+    """`path IN ids` for a list of ids: on PostgreSQL one array parameter (`= ANY(%s)`), not one per id.
+
+    A batch's statements all name its ids; thousands of literals cost more to send and plan than the work.
+    """
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, path, ids):
+        super().__init__(models.F(path))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.ids]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
+
+
+def in_ids(path, ids):
+    """A filter for "path is one of ids": a list (a claimed batch) or a queryset of ids (a dry run's subquery)."""
+    if isinstance(ids, list | tuple | set | frozenset):
+        return InIds(path, sorted(ids))
+    return Q(**{f"{path}__in": ids})
 
 
 # Counts: {"matched": n, "erased": n, "deleted": n, ..., "skipped": {reason: n}, "rows": {model: {action: n}}}.
@@ -112,7 +140,7 @@ def holds(at):
 
 def held_models(at) -> frozenset:
     """Models with at least one record under an active hold: only those need the per-record hold check."""
-    types = holds(at).filter(content_type__isnull=False).values_list("content_type", flat=True).distinct()
+    types = holds(at).filter(content_type__isnull=False).order_by().values_list("content_type", flat=True).distinct()
     return frozenset(ContentType.objects.get_for_id(pk).model_class() for pk in types)
 
 
@@ -256,7 +284,7 @@ def entry_rows(entry, *, ids=None, emails=None, held=frozenset(), at=None):
     qs = entry.model._base_manager.all()
     condition = Q()
     if ids is not None and entry.owner:
-        condition |= Q(**{f"{entry.owner}__in": ids})
+        condition |= in_ids(entry.owner, ids)
     if emails is not None and entry.email_field:
         qs = qs.alias(_subject_email=Lower(entry.email_field))
         condition |= Q(_subject_email__in=emails)
@@ -266,6 +294,12 @@ def entry_rows(entry, *, ids=None, emails=None, held=frozenset(), at=None):
     for prefix, model in _owner_models(entry):
         if model in held:
             qs = qs.exclude(record_held(model, at, ref=f"{prefix}pk"))
+    if isinstance(entry.erasure, Delete):
+        # A row whose cascading child is held stays too: deleting it would take the child with it.
+        for dependent, fk, on_delete in _dependents(entry.model):
+            if on_delete is models.CASCADE and dependent in held:
+                children = dependent._base_manager.filter(**{fk: OuterRef("pk")})
+                qs = qs.exclude(Exists(children.filter(record_held(dependent, at))))
     return qs
 
 
@@ -292,13 +326,19 @@ def _m2m_tables(model):
     return tuple(found)
 
 
-def delete_rows(model, qs, counts, *, cascade_counts=True):
-    """DELETE the rows of `qs`, after doing to dependent rows what their foreign keys say. Returns the count."""
+def delete_rows(model, qs, counts, *, gone=frozenset()):
+    """DELETE the rows of `qs`, after doing to dependent rows what their foreign keys say. Returns the count.
+
+    `gone`: models whose rows of these subjects an earlier statement of the same erasure already deleted (no
+    statement is sent for them; entry_rows keeps back any parent of a held child, so none can be left behind).
+    """
     pks = qs.values("pk")
     for dependent, fk, on_delete in _dependents(model):
+        if on_delete is models.CASCADE and dependent in gone:
+            continue
         rows = dependent._base_manager.filter(**{f"{fk}__in": pks})
         if on_delete is models.CASCADE:
-            delete_rows(dependent, rows, counts if cascade_counts else new_counts())
+            delete_rows(dependent, rows, counts, gone=gone)
         elif on_delete is models.SET_NULL:
             rows.update(**{fk: None})
         elif on_delete in (models.PROTECT, models.RESTRICT) and rows.exists():
@@ -360,7 +400,7 @@ def blocked_ids(ids, held, at) -> set:
     """The subjects among `ids` that must stay as tombstones, in one query."""
     parts = []
     for dependent, fk, deleted_by_erasure in _blocking_relations():
-        rows = dependent._base_manager.filter(**{f"{fk}__in": ids})
+        rows = dependent._base_manager.filter(in_ids(fk, ids))
         if deleted_by_erasure:
             if dependent not in held:
                 continue
@@ -374,11 +414,12 @@ def blocked_ids(ids, held, at) -> set:
 # Erasure of customers, and of people known only by email.
 
 
+HOST_FIELDS = ("first_name", "last_name", "company", "address", "postal_code", "city", "country", "vat_number")
+
+
 def _host_archives(subjects, services, at):
     """R62: with HOST_OBLIGATIONS, a terminated hosting customer's identity goes to the restricted archive."""
     rule = RULES["lcen_host_identity"]
-    from retention.rules import YEARS, host_account_years
-
     archives = []
     for row in subjects:
         hosting = row["pk"] in services or row["state"] == get_user_model().State.TERMINATED
@@ -388,18 +429,12 @@ def _host_archives(subjects, services, at):
         ended_day = local_date(ended)
         if start_of_day(add_period(ended_day, rule.amount, YEARS)) <= at:
             continue
-        identity = {
-            f: str(row[f] or "")
-            for f in ("first_name", "last_name", "company", "address", "postal_code", "city", "country", "vat_number")
-        }
+        identity = {f: str(row[f] or "") for f in HOST_FIELDS}
         account = {}
         if start_of_day(add_period(ended_day, host_account_years(), YEARS)) > at:
             account = {"email": row["email"], "phone": row["phone"], "date_joined": row["date_joined"].isoformat()}
         archives.append(HostArchive(customer_id=row["pk"], identity=identity, account=account, contract_ended_at=ended))
     return archives
-
-
-HOST_FIELDS = ("first_name", "last_name", "company", "address", "postal_code", "city", "country", "vat_number")
 
 
 def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=True):
@@ -412,37 +447,46 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
     wanted = ["pk", "email", "state", "terminated_at"]
     if settings.HOST_OBLIGATIONS:
         wanted += ["phone", "date_joined", *HOST_FIELDS]
-    subjects = list(user_model._base_manager.filter(pk__in=ids).values(*wanted))
+    subjects = list(user_model._base_manager.filter(in_ids("pk", ids)).values(*wanted))
     emails = [row["email"].strip().lower() for row in subjects]
     services = {}
     if settings.HOST_OBLIGATIONS:
-        ends = Service.objects.filter(customer__in=ids).values("customer").annotate(end=models.Max("ended_at"))
+        ends = Service.objects.filter(in_ids("customer", ids)).values("customer").annotate(end=models.Max("ended_at"))
         services = {row["customer"]: row["end"] for row in ends}
 
     updates, deletes, lifetime = erasure_plan()
+    as_is = []
     for entry in updates:
         rows = entry_rows(entry, ids=ids, emails=emails, held=held, at=at)
-        _update_entry(entry, rows, counts)
+        if not _update_entry(entry, rows, counts):
+            as_is.append((entry, rows))
+    gone = set()
     for entry in deletes:
-        delete_rows(entry.model, entry_rows(entry, ids=ids, emails=emails, held=held, at=at), counts)
+        delete_rows(entry.model, entry_rows(entry, ids=ids, emails=emails, held=held, at=at), counts, gone=gone)
+        gone.add(entry.model)
     if settings.HOST_OBLIGATIONS:
         archives = _host_archives(subjects, services, at)
         HostArchive.objects.bulk_create(archives)
         bump_rows(counts, HostArchive, "kept", len(archives))
 
-    blocked = blocked_ids(ids, held, at)
-    free = [pk for pk in ids if pk not in blocked]
+    blocked = sorted(blocked_ids(ids, held, at))
+    free = sorted(set(ids) - set(blocked))
     for entry in lifetime:
         if blocked:
-            _update_entry(entry, entry_rows(entry, ids=list(blocked), held=held, at=at), counts)
+            rows = entry_rows(entry, ids=blocked, held=held, at=at)
+            if not _update_entry(entry, rows, counts):
+                as_is.append((entry, rows))
         if free:
-            delete_rows(entry.model, entry_rows(entry, ids=free, held=held, at=at), counts)
+            delete_rows(entry.model, entry_rows(entry, ids=free, held=held, at=at), counts, gone=gone)
+            gone.add(entry.model)
+    for (entry, _rows), n in zip(as_is, count_many([rows for _entry, rows in as_is]), strict=True):
+        bump_rows(counts, entry.model, "kept", n)
 
     users = user_model._base_manager
     for through, fk in _m2m_tables(user_model):
-        through._base_manager.filter(**{f"{fk}__in": ids})._raw_delete(users.db)
+        through._base_manager.filter(in_ids(fk, ids))._raw_delete(users.db)
     if blocked:
-        n = users.filter(pk__in=blocked).update(
+        n = users.filter(in_ids("pk", blocked)).update(
             **anonymise_values(user_entry()),
             state=user_model.State.ERASED,
             state_changed_at=at,
@@ -452,7 +496,7 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
         )
         bump_rows(counts, user_model, "anonymised", n)
     if free:
-        delete_rows(user_model, users.filter(pk__in=free), counts)
+        delete_rows(user_model, users.filter(in_ids("pk", free)), counts, gone=gone)
     bump(counts, "erased", len(subjects))
     if tombstones:
         tombstone_write(
@@ -469,12 +513,32 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
         )
 
 
+def count_many(querysets) -> list[int]:
+    """COUNT(*) of several querysets in one round trip."""
+    from django.db import connection
+
+    if not querysets:
+        return []
+    parts, params = [], []
+    for i, qs in enumerate(querysets):
+        sql, sql_params = qs.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{i})")  # noqa: S608 - SQL Django compiled
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
 def _update_entry(entry, rows, counts):
+    """Write what Anonymise or Keep says; returns False for a keep with nothing to blank (the caller counts it)."""
     if isinstance(entry.erasure, Anonymise):
         bump_rows(counts, entry.model, "anonymised", rows.update(**anonymise_values(entry)))
-        return
+        return True
     blanks = keep_blanks(entry)
-    bump_rows(counts, entry.model, "kept", rows.update(**blanks) if blanks else rows.count())
+    if not blanks:
+        return False
+    bump_rows(counts, entry.model, "kept", rows.update(**blanks))
+    return True
 
 
 def predict_customers(eligible, *, counts, held, at):
@@ -543,9 +607,11 @@ def erase_email_subject(email, *, reference, at, counts, held=frozenset(), tombs
     entries = email_entries()
     for entry in entries:
         if not isinstance(entry.erasure, Delete):
-            _update_entry(entry, _email_rows(entry, emails, held, at), counts)
+            rows = email_rows(entry, emails, held, at)
+            if not _update_entry(entry, rows, counts):
+                bump_rows(counts, entry.model, "kept", rows.count())
     for entry in _referrers_first([e for e in entries if isinstance(e.erasure, Delete)]):
-        delete_rows(entry.model, _email_rows(entry, emails, held, at), counts)
+        delete_rows(entry.model, email_rows(entry, emails, held, at), counts)
     bump(counts, "erased")
     if tombstone:
         kind = ErasureTombstone.Kind.EMAIL
@@ -561,15 +627,16 @@ def predict_email_subject(email, *, counts, held, at):
     for entry in entries:
         if not isinstance(entry.erasure, Delete):
             action = "anonymised" if isinstance(entry.erasure, Anonymise) else "kept"
-            bump_rows(counts, entry.model, action, _email_rows(entry, emails, held, at).count())
+            bump_rows(counts, entry.model, action, email_rows(entry, emails, held, at).count())
     gone = set()
     for entry in _referrers_first([e for e in entries if isinstance(e.erasure, Delete)]):
-        predict_delete(entry.model, _email_rows(entry, emails, held, at), counts, gone=gone)
+        predict_delete(entry.model, email_rows(entry, emails, held, at), counts, gone=gone)
         gone.add(entry.model)
     bump(counts, "erased")
 
 
-def _email_rows(entry, emails, held, at):
+def email_rows(entry, emails, held, at):
+    """Rows found by email, never an account's (R11: only a linked request may touch an account)."""
     rows = entry_rows(entry, emails=emails, held=held, at=at)
     if entry.owner:
         rows = rows.filter(**{f"{entry.owner}__isnull": True})
@@ -618,7 +685,3 @@ def journal_read(path):
         for line in journal:
             if line.strip():
                 yield json.loads(line)
-
-
-def model_by_label(label):
-    return apps.get_model(label)

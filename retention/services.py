@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -132,7 +132,10 @@ class KeptLine:
     def __str__(self):
         values = {"category": self.category.label, "reason": self.reason}
         if self.until:
-            values["until"] = formats.date_format(self.until, "DATE_FORMAT")
+            from privacy.templatetags.privacy_tags import FULL_DATE
+
+            language = (translation.get_language() or "en")[:2]
+            values["until"] = formats.date_format(self.until, FULL_DATE.get(language, "j F Y"))
             return _("kept: %(category)s — %(reason)s, until %(until)s") % values
         return _("kept: %(category)s — %(reason)s") % values
 
@@ -209,21 +212,21 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
     counts = engine.new_counts()
     user = get_user_model()
     if customer is not None:
-        preview = Preview(subject=customer.email)
-        preview.blockers = [message for _code, message in _blockers(customer, at)]
-        subject = user._base_manager.filter(pk=customer.pk)
-        engine.predict_customers(subject, counts=counts, held=held, at=at)
-        rows_of = lambda entry: engine.entry_rows(  # noqa: E731
-            entry, ids=[customer.pk], emails=[customer.email.lower()], held=frozenset(), at=at
-        )
-        row = counts["rows"].get(user._meta.label, {})
-        preview.customer_row = "anonymised" if row.get("anonymised") else "deleted"
-        others = _other_open_requests(customer=customer, email=customer.email, exclude=request)
+        preview = Preview(subject=customer.email, blockers=[message for _code, message in _blockers(customer, at)])
+        engine.predict_customers(user._base_manager.filter(pk=customer.pk), counts=counts, held=held, at=at)
+        tombstone = counts["rows"].get(user._meta.label, {}).get("anonymised")
+        preview.customer_row = "anonymised" if tombstone else "deleted"
+
+        def rows(entry, left_out):
+            return engine.entry_rows(entry, ids=[customer.pk], emails=[customer.email.lower()], held=left_out, at=at)
     else:
         preview = Preview(subject=email)
         engine.predict_email_subject(email, counts=counts, held=held, at=at)
-        rows_of = lambda entry: engine.entry_rows(entry, emails=[email.strip().lower()], at=at)  # noqa: E731
-        others = _other_open_requests(customer=None, email=email, exclude=request)
+
+        def rows(entry, left_out):
+            return engine.email_rows(entry, [email.strip().lower()], left_out, at)
+
+    others = _other_open_requests(customer=customer, email=email or customer.email, exclude=request)
     if others:
         preview.warnings.append(
             _("Other open requests of this person (%(refs)s): answer them first if they need the data.")
@@ -232,33 +235,19 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
     by_category = {}
     for entry in registry.entries():
         numbers = counts["rows"].get(entry.model._meta.label, {})
-        if entry.model is user and customer is None:
-            continue
         item = by_category.setdefault(entry.category.slug, CategoryPreview(entry.category))
         item.deleted += numbers.get("deleted", 0)
         item.anonymised += numbers.get("anonymised", 0)
         item.kept += numbers.get("kept", 0)
-        held_rows = 0
-        if held & {m for _p, m in engine._owner_models(entry)}:
-            everything = rows_of(entry)
-            held_rows = (
-                everything.count()
-                - engine.entry_rows(
-                    entry,
-                    ids=[customer.pk] if customer else None,
-                    emails=[(customer.email if customer else email).strip().lower()],
-                    held=held,
-                    at=at,
-                ).count()
-            )
-        item.held += held_rows
-        if numbers.get("kept") and isinstance(entry.erasure, Keep):
-            until = _kept_until(entry, rows_of(entry))
-            line = KeptLine(entry.category, entry.erasure.reason, until)
-            if str(entry.erasure.reason) not in [str(r.reason) for r in item.reasons]:
-                item.reasons.append(line)
-        if held_rows:
-            item.reasons.append(KeptLine(entry.category, gettext_lazy("under a legal hold")))
+        known = [str(line.reason) for line in item.reasons]
+        if numbers.get("kept") and isinstance(entry.erasure, Keep) and str(entry.erasure.reason) not in known:
+            until = _kept_until(entry, rows(entry, frozenset()))
+            item.reasons.append(KeptLine(entry.category, entry.erasure.reason, until))
+        if held & {model for _prefix, model in engine._owner_models(entry)}:
+            under_hold = rows(entry, frozenset()).count() - rows(entry, held).count()
+            if under_hold:
+                item.held += under_hold
+                item.reasons.append(KeptLine(entry.category, gettext_lazy("under a legal hold")))
     preview.categories = [c for c in by_category.values() if c.deleted or c.anonymised or c.kept or c.held]
     preview.kept = [line for c in preview.categories for line in c.reasons]
     return preview

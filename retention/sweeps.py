@@ -1,11 +1,13 @@
 """One sweep per rule: select what is due, count what each exception keeps, then act on claimed batches.
 
-A real run claims its batches with SELECT ... FOR UPDATE SKIP LOCKED (a no-op on SQLite, whose single writer
-serialises runs anyway), in ascending id order, and acts on each batch in its own transaction, which also stores
-the run's counts so far. Two workers on one rule therefore never take the same subject, and a worker killed
-mid-batch leaves that batch untouched for the next run.
+A run puts the ids of what is due in a temporary table, takes out what each exception keeps back (counting it),
+then works through the rest in windows of ids, one transaction each. A window is claimed with
+SELECT ... FOR UPDATE SKIP LOCKED after checking again that its rows are still eligible (a plain DELETE of rows
+nothing points to is its own claim). Two workers on one rule therefore never act on the same row, and a worker
+killed mid-batch leaves that batch untouched for the next run. SQLite has no row locks; its single writer
+serialises runs, and each batch takes the write lock before it reads its claim.
 
-A dry run uses the same selections and counts, and writes nothing. Within one run the rules go in RUN_ORDER, and a
+A dry run makes the same selection and counts, and writes nothing. Within one run the rules go in RUN_ORDER, and a
 later rule's dry run leaves out what an earlier rule of the same run takes (its rows are gone by then in a real
 run), so a dry run reports what a real run would act on.
 """
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connections, transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Lower
 
 from retention import engine
@@ -81,6 +84,60 @@ def _save(ctx, counts):
         RetentionRun.objects.filter(pk=ctx.run_id).update(counts=counts)
 
 
+class ClaimTable:
+    """The ids of what a sweep found due, in a temporary table of the session, claimed from it window by window.
+
+    The due rows go in with one plain query; each exception then deletes the rows it keeps back, and the
+    statement's row count is that exception's skip count. What is left is eligible. Asking the planner instead
+    for "the next n eligible rows in id order" on every batch costs a walk of the whole table each time.
+    Memory stays in the database, whatever the number of rows.
+    """
+
+    NAME = "retention_claim"
+
+    def __init__(self, model, due):
+        self.model, self.due = model, due
+        self.connection = connections[due.db]
+        self.matched = 0
+
+    def __enter__(self):
+        sql, params = self.due.order_by().values_list("pk").query.sql_with_params()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.NAME}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.NAME} (pk bigint PRIMARY KEY)")
+            cursor.execute(f"INSERT INTO {self.NAME} (pk) {sql}", params)
+            self.matched = cursor.rowcount
+        return self
+
+    def __exit__(self, *exc):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.NAME}")
+
+    def ids(self):
+        return RawSQL(f"SELECT pk FROM {self.NAME}", ())  # noqa: S608, S611 - our own table name, no input
+
+    def drop_where(self, condition) -> int:
+        """Take out the rows `condition` keeps back; returns how many."""
+        kept = self.model._base_manager.filter(pk__in=self.ids()).filter(condition).order_by().values_list("pk")
+        sql, params = kept.query.sql_with_params()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.NAME} WHERE pk IN ({sql})", params)  # noqa: S608
+            return cursor.rowcount
+
+    def remaining(self) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.NAME}")  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def window(self, *, after, size):
+        with self.connection.cursor() as cursor:
+            if after is None:
+                cursor.execute(f"SELECT pk FROM {self.NAME} ORDER BY pk LIMIT %s", [size])  # noqa: S608
+            else:
+                cursor.execute(f"SELECT pk FROM {self.NAME} WHERE pk > %s ORDER BY pk LIMIT %s", [after, size])  # noqa: S608
+            return [row[0] for row in cursor.fetchall()]
+
+
 class Sweep:
     rule = ""
     model = None
@@ -99,45 +156,89 @@ class Sweep:
         return None
 
     def act(self, ids, ctx, counts):
-        engine.delete_rows(self.model, self.model._base_manager.filter(pk__in=ids), counts)
+        engine.delete_rows(self.model, self.model._base_manager.filter(engine.in_ids("pk", ids)), counts)
 
     def predict(self, eligible, ctx, counts):
         engine.predict_delete(self.model, eligible, counts)
 
-    def eligible(self, ctx, counts=None, chained=True):
-        qs = self.due(ctx)
-        earlier = self.taken_earlier(ctx) if chained and ctx.dry_run else None
-        if earlier is not None:
-            qs = qs.exclude(earlier)
-        if counts is not None:
-            bump(counts, "matched", qs.count())
-        for reason, condition in self.exceptions(ctx):
-            if counts is not None:
-                skip(counts, reason, qs.filter(condition).count())
+    def eligible(self, ctx, chained=True):
+        """What is due less what the exceptions keep, as one queryset (anti-joins the planner can hash)."""
+        qs = self.selection(ctx, chained)
+        for _reason, condition in self.exceptions(ctx):
             qs = qs.exclude(condition)
         return qs
 
+    def selection(self, ctx, chained=True):
+        qs = self.due(ctx)
+        earlier = self.taken_earlier(ctx) if chained and ctx.dry_run else None
+        return qs if earlier is None else qs.exclude(earlier)
+
+    def select(self, ctx):
+        """The claim table of this run: due rows less the exceptions, skips counted by reason."""
+        table = ClaimTable(self.model, self.selection(ctx))
+        table.__enter__()
+        bump(ctx.counts, "matched", table.matched)
+        for reason, condition in self.exceptions(ctx):
+            skip(ctx.counts, reason, table.drop_where(condition))
+        return table
+
+    @property
+    def deletes_directly(self):
+        """A plain delete of rows nothing points to: the DELETE itself claims them (its row locks)."""
+        plain = type(self).act is Sweep.act
+        return plain and not engine._dependents(self.model) and not engine._m2m_tables(self.model)
+
     def run(self, ctx):
-        eligible = self.eligible(ctx, ctx.counts)
-        if ctx.dry_run:
-            self.predict(eligible, ctx, ctx.counts)
+        if self.deletes_directly and not self.exceptions(ctx):
+            self.run_ranges(ctx)
             return
-        size = ctx.batch_size if self.subjects else ctx.record_batch_size
-        last = 0
-        while True:
-            batch = new_counts()
-            with transaction.atomic():
-                # Write first: on SQLite this takes the database's write lock before the claim is read.
-                _save(ctx, ctx.counts)
-                claim = eligible.filter(pk__gt=last).order_by("pk").select_for_update(skip_locked=True, of=("self",))
-                ids = list(claim.values_list("pk", flat=True)[:size])
-                if not ids:
-                    break
-                self.act(ids, ctx, batch)
-                merged = merge(ctx.counts, batch)
-                _save(ctx, merged)
-            ctx.counts = merged
-            last = ids[-1]
+        table = self.select(ctx)
+        try:
+            if ctx.dry_run:
+                self.predict(self.model._base_manager.filter(pk__in=table.ids()), ctx, ctx.counts)
+                return
+            eligible = self.eligible(ctx)
+            size = ctx.batch_size if self.subjects else ctx.record_batch_size
+            last = None
+            while window := table.window(after=last, size=size):
+                # Still eligible (rows may have changed since the selection), and not taken by another worker.
+                # A dense window is an id range (one index walk); a sparse one, its ids (no re-check of the gaps).
+                dense = window[-1] - window[0] < 2 * len(window)
+                rows = eligible.filter(Q(pk__range=(window[0], window[-1])) if dense else engine.in_ids("pk", window))
+                self.batch(ctx, rows)
+                last = window[-1]
+        finally:
+            table.__exit__(None, None, None)
+
+    def run_ranges(self, ctx):
+        """Plain deletes nothing is excepted from: id ranges of at most a batch each, no table of ids needed."""
+        due = self.selection(ctx)
+        found = due.order_by().aggregate(n=Count("pk"), low=Min("pk"), high=Max("pk"))
+        bump(ctx.counts, "matched", found["n"])
+        if ctx.dry_run:
+            bump_rows(ctx.counts, self.model, "deleted", found["n"])
+            return
+        low = found["low"]
+        while low is not None and low <= found["high"]:
+            high = low + ctx.record_batch_size - 1
+            self.batch(ctx, due.filter(pk__range=(low, high)))
+            low = high + 1
+
+    def batch(self, ctx, rows):
+        """One transaction: claim the rows (their locks; others' locked rows are skipped), act, store the counts."""
+        counts = new_counts()
+        with transaction.atomic():
+            # Write first: on SQLite this takes the database's write lock before the claim is read.
+            _save(ctx, ctx.counts)
+            if self.deletes_directly:
+                bump_rows(counts, self.model, "deleted", rows._raw_delete(rows.db))
+            else:
+                ids = list(rows.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))
+                if ids:
+                    self.act(ids, ctx, counts)
+            merged = merge(ctx.counts, counts)
+            _save(ctx, merged)
+        ctx.counts = merged
 
     # Conditions shared by the record rules.
 
@@ -246,6 +347,8 @@ class EmptyErase(CustomerErase):
 class InactiveArchive(CustomerSweep):
     rule = "customer_inactive_archive"
     action = "archived"
+    # One UPDATE of the customer rows, no erasure: batches as large as plain records'.
+    subjects = False
 
     def due(self, ctx):
         from accounts.models import Order, Service
@@ -276,7 +379,7 @@ class InactiveArchive(CustomerSweep):
 
     def act(self, ids, ctx, counts):
         user = get_user_model()
-        n = user._base_manager.filter(pk__in=ids).update(
+        n = user._base_manager.filter(engine.in_ids("pk", ids)).update(
             state=user.State.ARCHIVED, state_changed_at=ctx.at, archived_at=ctx.at, is_active=False
         )
         bump_rows(counts, user, "archived", n)
@@ -299,7 +402,7 @@ class CustomerLifetime(CustomerSweep):
         _updates, _deletes, lifetime = engine.erasure_plan()
         for entry in lifetime:
             engine.delete_rows(entry.model, engine.entry_rows(entry, ids=ids, held=ctx.held, at=ctx.at), counts)
-        engine.delete_rows(self.model, self.model._base_manager.filter(pk__in=ids), counts)
+        engine.delete_rows(self.model, self.model._base_manager.filter(engine.in_ids("pk", ids)), counts)
 
     def predict(self, eligible, ctx, counts):
         _updates, _deletes, lifetime = engine.erasure_plan()
@@ -383,12 +486,12 @@ class OrderStale(RecordSweep):
         from accounts.models import AffiliateCommission
 
         done = (AffiliateCommission.Status.ACCEPTED, AffiliateCommission.Status.PAID)
-        return AffiliateCommission._base_manager.filter(order__in=orders).exclude(status__in=done)
+        return AffiliateCommission._base_manager.filter(engine.in_ids("order", orders)).exclude(status__in=done)
 
     def act(self, ids, ctx, counts):
         from accounts.models import AffiliateCommission
 
-        fraud = self.model._base_manager.filter(pk__in=ids, status=self.model.Status.FRAUDULENT)
+        fraud = self.model._base_manager.filter(engine.in_ids("pk", ids), status=self.model.Status.FRAUDULENT)
         markers = {}
         for email, ip in fraud.values_list("customer__email", "buyer_ip"):
             if email and not email.endswith("@invalid"):
@@ -649,15 +752,15 @@ class RequestFiles(RecordSweep):
         from privacy.models import Restriction
 
         ended = Q(lifted_at__isnull=False) | Q(ends_at__lte=at)
-        return Restriction._base_manager.filter(ended, request__in=requests)
+        return Restriction._base_manager.filter(ended, engine.in_ids("request", requests))
 
     def act(self, ids, ctx, counts):
         from privacy.models import RequestEvent
 
-        events = RequestEvent._base_manager.filter(request__in=ids).exclude(note="")
+        events = RequestEvent._base_manager.filter(engine.in_ids("request", ids)).exclude(note="")
         bump_rows(counts, RequestEvent, "anonymised", events.update(note=""))
         engine.delete_rows(self.ended_restrictions(ids, ctx.at).model, self.ended_restrictions(ids, ctx.at), counts)
-        n = self.model._base_manager.filter(pk__in=ids).update(**self.ANONYMOUS)
+        n = self.model._base_manager.filter(engine.in_ids("pk", ids)).update(**self.ANONYMOUS)
         bump_rows(counts, self.model, "anonymised", n)
 
     def predict(self, eligible, ctx, counts):
@@ -724,7 +827,9 @@ class HostAccount(HostIdentity):
         )
 
     def act(self, ids, ctx, counts):
-        bump_rows(counts, HostArchive, "anonymised", HostArchive.objects.filter(pk__in=ids).update(account={}))
+        bump_rows(
+            counts, HostArchive, "anonymised", HostArchive.objects.filter(engine.in_ids("pk", ids)).update(account={})
+        )
 
     def predict(self, eligible, ctx, counts):
         bump_rows(counts, HostArchive, "anonymised", eligible.count())
@@ -734,8 +839,11 @@ class CountOnly(Sweep):
     """Rules whose action is a state the product reads (expired consent) or a plain keep: nothing is written."""
 
     def run(self, ctx):
-        eligible = self.eligible(ctx, ctx.counts)
-        bump(ctx.counts, self.action, eligible.count())
+        table = self.select(ctx)
+        try:
+            bump(ctx.counts, self.action, table.remaining())
+        finally:
+            table.__exit__(None, None, None)
 
 
 class CookieChoices(CountOnly):

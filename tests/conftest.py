@@ -15,6 +15,12 @@ def _celery_runs_inline():
     celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _exports_in_a_temporary_folder(settings, tmp_path):
+    # Completed access requests build real ZIP files: keep them out of the developer's .run/.
+    settings.EXPORT_ROOT = tmp_path / "exports"
+
+
 @pytest.fixture
 def password():
     return PASSWORD

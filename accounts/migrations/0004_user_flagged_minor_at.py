@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_order_automated_decision_user_deceased'),
+        ("accounts", "0003_order_automated_decision_user_deceased"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='flagged_minor_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='flagged as a minor without parental consent'),
+            model_name="user",
+            name="flagged_minor_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="flagged as a minor without parental consent"
+            ),
         ),
     ]

@@ -61,6 +61,7 @@ def _entry(summary):
 def _category(summary):
     category = summary.category
     rules = {e.entry.retention: RULES[e.entry.retention] for e in summary.entries if e.entry.retention in RULES}
+    entries = [_entry(e) for e in summary.entries]
     return {
         "slug": category.slug,
         "label": category.label,
@@ -71,7 +72,9 @@ def _category(summary):
         "rules": list(rules.values()),
         "total": summary.total,
         "long": summary.total > LONG_CATEGORY,
-        "entries": [_entry(e) for e in summary.entries],
+        "entries": entries,
+        # A category with a landscape table is printed landscape as a whole, heading included.
+        "wide": any(e["wide"] for e in entries),
     }
 
 

@@ -7,98 +7,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('privacy', '0003_queue_permissions'),
+        ("privacy", "0003_queue_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_email', models.EmailField(blank=True, max_length=254, verbose_name="subject's email (no account)")),
-                ('language', models.CharField(default='en', max_length=2, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Being built'), ('ready', 'Ready to download'), ('failed', 'Failed'), ('expired', 'Expired')], default='pending', max_length=8, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='file')),
-                ('file_size', models.BigIntegerField(blank=True, null=True, verbose_name='size (bytes)')),
-                ('row_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows exported')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('deliver_to_subject', models.BooleanField(default=True, verbose_name='shown and announced to the person')),
-                ('announced_at', models.DateTimeField(blank=True, null=True, verbose_name='announced at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked for at')),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='last queued at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('ready_at', models.DateTimeField(blank=True, null=True, verbose_name='ready at')),
-                ('failed_at', models.DateTimeField(blank=True, null=True, verbose_name='failed at')),
-                ('expired_at', models.DateTimeField(blank=True, null=True, verbose_name='expired at')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='exports', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exports', to='privacy.datasubjectrequest', verbose_name='request')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "subject_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="subject's email (no account)"),
+                ),
+                ("language", models.CharField(default="en", max_length=2, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to start"),
+                            ("running", "Being built"),
+                            ("ready", "Ready to download"),
+                            ("failed", "Failed"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="file")),
+                ("file_size", models.BigIntegerField(blank=True, null=True, verbose_name="size (bytes)")),
+                ("row_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="rows exported")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "deliver_to_subject",
+                    models.BooleanField(default=True, verbose_name="shown and announced to the person"),
+                ),
+                ("announced_at", models.DateTimeField(blank=True, null=True, verbose_name="announced at")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="asked for at")),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True, verbose_name="last queued at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("ready_at", models.DateTimeField(blank=True, null=True, verbose_name="ready at")),
+                ("failed_at", models.DateTimeField(blank=True, null=True, verbose_name="failed at")),
+                ("expired_at", models.DateTimeField(blank=True, null=True, verbose_name="expired at")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exports",
+                        to="privacy.datasubjectrequest",
+                        verbose_name="request",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'exports',
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('download_any_export', "Can download any subject's export")],
+                "verbose_name": "export",
+                "verbose_name_plural": "exports",
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("download_any_export", "Can download any subject's export")],
             },
         ),
         migrations.CreateModel(
-            name='Transmission',
+            name="Transmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_kind', models.CharField(choices=[('controller', "Another controller, at the person's request"), ('subject', 'The person concerned (no account)')], max_length=10, verbose_name='sent to')),
-                ('recipient_email', models.EmailField(max_length=254, verbose_name="recipient's address")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked for at')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed by the person at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='link sent at')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='link expires at')),
-                ('token_digest', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transmissions', to='exports.exportjob', verbose_name='export')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked for by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "recipient_kind",
+                    models.CharField(
+                        choices=[
+                            ("controller", "Another controller, at the person's request"),
+                            ("subject", "The person concerned (no account)"),
+                        ],
+                        max_length=10,
+                        verbose_name="sent to",
+                    ),
+                ),
+                ("recipient_email", models.EmailField(max_length=254, verbose_name="recipient's address")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="asked for at")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed by the person at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="link sent at")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="link expires at")),
+                ("token_digest", models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transmissions",
+                        to="exports.exportjob",
+                        verbose_name="export",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asked for by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transmission',
-                'verbose_name_plural': 'transmissions',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "transmission",
+                "verbose_name_plural": "transmissions",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DownloadLog',
+            name="DownloadLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('subject', 'The person concerned'), ('staff', 'Our data protection team'), ('controller', 'The receiving controller')], max_length=10, verbose_name='downloaded by')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('downloaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='downloaded at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='downloads', to='exports.exportjob', verbose_name='export')),
-                ('transmission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='downloads', to='exports.transmission', verbose_name='through the emailed link')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("subject", "The person concerned"),
+                            ("staff", "Our data protection team"),
+                            ("controller", "The receiving controller"),
+                        ],
+                        max_length=10,
+                        verbose_name="downloaded by",
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                (
+                    "downloaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="downloaded at"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="downloads",
+                        to="exports.exportjob",
+                        verbose_name="export",
+                    ),
+                ),
+                (
+                    "transmission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="downloads",
+                        to="exports.transmission",
+                        verbose_name="through the emailed link",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export download',
-                'verbose_name_plural': 'export downloads',
-                'ordering': ['-downloaded_at', '-pk'],
+                "verbose_name": "export download",
+                "verbose_name_plural": "export downloads",
+                "ordering": ["-downloaded_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='exportjob',
-            index=models.Index(fields=['status', 'created_at'], name='exports_exp_status_b76416_idx'),
+            model_name="exportjob",
+            index=models.Index(fields=["status", "created_at"], name="exports_exp_status_b76416_idx"),
         ),
         migrations.AddIndex(
-            model_name='exportjob',
-            index=models.Index(fields=['customer', '-created_at'], name='exports_exp_custome_75f007_idx'),
+            model_name="exportjob",
+            index=models.Index(fields=["customer", "-created_at"], name="exports_exp_custome_75f007_idx"),
         ),
         migrations.AddConstraint(
-            model_name='exportjob',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('customer__isnull', False), ('subject_email', '')), models.Q(('customer__isnull', True), models.Q(('subject_email', ''), _negated=True)), _connector='OR'), name='exports_job_one_subject'),
+            model_name="exportjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("customer__isnull", False), ("subject_email", "")),
+                    models.Q(("customer__isnull", True), models.Q(("subject_email", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="exports_job_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exportjob',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='exports_job_progress_percent'),
+            model_name="exportjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="exports_job_progress_percent"
+            ),
         ),
     ]

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.utils.translation import trans_real
 
 from accounts import services
 from accounts.models import TicketMessage
@@ -17,12 +20,39 @@ ZOE_PHONE = "+33612345678"
 GREEK = "Ευχαριστώ πολύ"
 
 
+LOCALE = Path(__file__).resolve().parents[2] / "exports" / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _exports_catalogue_compiled():
+    """make test compiles every catalogue; a bare pytest run on a fresh clone compiles this app's here."""
+    stale = [
+        po
+        for po in LOCALE.glob("*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compilemessages", locale=[p.parts[-3] for p in stale], verbosity=0, ignore_patterns=[".venv"])
+        trans_real._translations.clear()
+        trans_real._default = None
+        trans_real._active = trans_real.Local()
+
+
 @pytest.fixture(autouse=True)
 def export_root(settings, tmp_path):
     """Every test writes its ZIPs in its own private folder, and mails links to a known site."""
     settings.EXPORT_ROOT = tmp_path / "private" / "exports"
     settings.EXPORT_SITE_URL = "https://client.example.com"
     return settings.EXPORT_ROOT
+
+
+@pytest.fixture
+def fast_pdf(monkeypatch):
+    """A one-line PDF instead of WeasyPrint's (~3 s each), for tests about delivery rather than content;
+    tests/exports/test_archive.py reads the real one back."""
+    from exports.builder import pdf
+
+    monkeypatch.setattr(pdf, "render", lambda context, path: path.write_bytes(b"%PDF-1.7 placeholder"))
 
 
 @pytest.fixture

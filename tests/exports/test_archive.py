@@ -179,7 +179,7 @@ def test_the_pdf_is_in_the_subjects_language_with_cover_contents_sections_and_pa
     assert f"Page 1 / {zoe_archive.pdf_pages}" in text and f"Page {zoe_archive.pdf_pages} / " in text
     # The R20 part of an access answer, generated from the registry and the retention rules.
     assert "Vos droits" in text and "CNIL" in text
-    assert "Exécution du contrat" in text and "12 mois" in text
+    assert "Exécution du contrat" in text and "Journal de connexion" in text.split("Vos droits")[0]
 
 
 @pytest.mark.django_db

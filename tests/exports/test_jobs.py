@@ -16,6 +16,7 @@ from tests.exports.archive import panel
 
 NOW = timezone.make_aware(timezone.datetime(2026, 3, 2, 10, 0))
 Status = ExportJob.Status
+pytestmark = pytest.mark.usefixtures("fast_pdf")
 
 
 def _broken_builder(*args, **kwargs):
@@ -34,7 +35,7 @@ def test_a_failed_build_shows_a_plain_message_and_keeps_the_cause_for_staff(clie
     assert job.failed_at is not None and not list(export_root.glob("*.zip"))
     assert not mail.outbox
     html = panel(zoe)
-    assert "Nous n’avons pas pu préparer cette copie." in html
+    assert "pas pu préparer cette copie. Vos données ne sont pas en cause" in html
     assert "disk full" not in html
     assert f'action="/account/privacy/export/{job.pk}/retry/"' in html
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from exports.models import DownloadLog, ExportJob, Transmission
 from privacy.models.requests import Kind
-from privacy.services.requests import request_complete, request_file, request_verify_identity
+from privacy.services.requests import request_complete, request_file, request_start, request_verify_identity
 from tests import factories
 
 Status = ExportJob.Status
+pytestmark = pytest.mark.usefixtures("fast_pdf")
 
 
 def _link(message, path_part):
@@ -23,10 +24,11 @@ def _link(message, path_part):
 
 
 def _started(customer=None, kind=Kind.ACCESS, *, actor, **kw):
+    """A request in progress: from the client area (identity known), or by email once the DPO verified it."""
     if customer is not None:
         req = request_file(kind=kind, channel="client_area", customer=customer, actor=customer, **kw)
-    else:
-        req = request_file(kind=kind, channel="email", **kw)
+        return request_start(req, actor=actor)
+    req = request_file(kind=kind, channel="email", **kw)
     return request_verify_identity(req, actor=actor)
 
 
@@ -142,12 +144,15 @@ def test_a_prospect_gets_an_expiring_link_by_email_that_works_without_an_account
 
 
 @pytest.mark.django_db
-def test_portability_sends_a_link_to_the_receiving_controller_after_the_subject_confirms(client, zoe, build_export):
+def test_portability_sends_a_link_to_the_receiving_controller_after_the_subject_confirms(
+    client, zoe, build_export, run_on_commit
+):
     job = build_export(customer=zoe, requested_by=zoe)
     mail.outbox.clear()
     client.force_login(zoe)
 
-    client.post(reverse("exports:transmit", args=[job.pk]), {"recipient": "Import@NewHost.example"})
+    with run_on_commit():
+        client.post(reverse("exports:transmit", args=[job.pk]), {"recipient": "Import@NewHost.example"})
 
     transmission = Transmission.objects.get()
     assert (transmission.recipient_email, transmission.sent_at) == ("import@newhost.example", None)
@@ -159,8 +164,9 @@ def test_portability_sends_a_link_to_the_receiving_controller_after_the_subject_
     page = client.get(confirm_link)
     assert page.status_code == 200 and not Transmission.objects.get().sent_at  # opening the link sends nothing
     assert len(mail.outbox) == 1
-    client.post(confirm_link)
-    client.post(confirm_link)  # a second click sends nothing more
+    with run_on_commit():
+        client.post(confirm_link)
+        client.post(confirm_link)  # a second click sends nothing more
 
     transmission.refresh_from_db()
     assert transmission.confirmed_at and transmission.sent_at and transmission.expires_at <= job.expires_at
@@ -175,13 +181,14 @@ def test_portability_sends_a_link_to_the_receiving_controller_after_the_subject_
 
 
 @pytest.mark.django_db
-def test_a_forged_or_old_confirmation_link_sends_nothing(client, zoe, build_export):
+def test_a_forged_or_old_confirmation_link_sends_nothing(client, zoe, build_export, run_on_commit):
     job = build_export(customer=zoe, requested_by=zoe)
     client.force_login(zoe)
-    client.post(reverse("exports:transmit", args=[job.pk]), {"recipient": "import@newhost.example"})
+    with run_on_commit():
+        client.post(reverse("exports:transmit", args=[job.pk]), {"recipient": "import@newhost.example"})
     confirm_link = _link(mail.outbox[-1], "/confirm/")
 
-    assert client.post(confirm_link[:-3] + "abc/").status_code == 400
+    assert client.post(confirm_link.replace("/confirm/", "x/confirm/")).status_code == 400
     with time_machine.travel(job.created_at + timedelta(hours=73)):
         assert client.post(confirm_link).status_code == 400
     assert Transmission.objects.get().sent_at is None
@@ -195,9 +202,10 @@ def test_the_dpo_can_ask_for_a_transmission_for_a_prospect(dpo_client, dpo, run_
     job = req.exports.get()
     mail.outbox.clear()
 
-    response = dpo_client.post(
-        reverse("admin:exports_exportjob_transmit", args=[job.pk]), {"recipient": "dpo@otherhost.example"}
-    )
+    with run_on_commit():
+        response = dpo_client.post(
+            reverse("admin:exports_exportjob_transmit", args=[job.pk]), {"recipient": "dpo@otherhost.example"}
+        )
 
     assert response.status_code == 302
     (confirm,) = mail.outbox
@@ -215,3 +223,26 @@ def test_the_admin_lists_exports_and_logs_read_only(dpo_client, zoe, build_expor
     assert changelist.status_code == 200 and "zoe@example.com" in changelist.content.decode()
     assert change.status_code == 200 and reverse("exports:download", args=[job.pk]) in change.content.decode()
     assert dpo_client.get(reverse("admin:exports_exportjob_delete", args=[job.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_inline_for_the_request_page_passes_the_admin_checks_and_lists_the_attached_export(
+    zoe, dpo, run_on_commit, rf
+):
+    from django.contrib import admin
+
+    from exports.admin import RequestExportsInline
+    from exports.services import export_for_request
+    from privacy.models import DataSubjectRequest
+
+    req = _started(zoe, actor=dpo)
+    with run_on_commit():
+        job = export_for_request(request=req, actor=dpo)
+    job.refresh_from_db()
+    inline = RequestExportsInline(DataSubjectRequest, admin.site)
+    request = rf.get("/")
+    request.user = dpo
+
+    assert inline.check() == []
+    assert list(inline.get_queryset(request).filter(request=req)) == [job]
+    assert reverse("exports:download", args=[job.pk]) in inline.file(job)

@@ -14,6 +14,7 @@ from tests import factories
 from tests.exports.archive import panel
 
 CREATE = reverse("exports:create")
+pytestmark = pytest.mark.usefixtures("fast_pdf")
 
 
 def _download(job):
@@ -89,7 +90,7 @@ def test_the_panel_shows_progress_while_running_and_polls_a_json_status(client, 
     status = client.get(reverse("exports:status", args=[job.pk])).json()
 
     assert '<progress max="100" value="42"' in html
-    assert 'data-export-status="/account/privacy/export/%d/status/"' % job.pk in html
+    assert f'data-export-status="/account/privacy/export/{job.pk}/status/"' in html
     assert "js/export-status.js" in html and "<script>" not in html and "style=" not in html
     assert "disabled" in html  # no second build while one runs
     assert status == {"status": "running", "progress": 42, "label": "En cours de préparation"}
@@ -103,7 +104,7 @@ def test_the_panel_offers_the_download_link_with_its_expiry(ready, zoe):
     assert f'href="{link}"' in html and "/export/" in link and "/download/" in link
     assert "<progress" not in html and "export-status.js" not in html
     assert "Disponible jusqu’au" in html or "Disponible jusqu'au" in html
-    assert 'action="%s"' % reverse("exports:transmit", args=[ready.pk]) in html
+    assert 'action="{}"'.format(reverse("exports:transmit", args=[ready.pk])) in html
 
 
 @pytest.mark.django_db
@@ -191,7 +192,9 @@ def test_the_file_lives_in_the_private_root_not_under_static_or_media(ready, exp
 
 
 @pytest.mark.django_db
-def test_an_export_the_dpo_prepares_for_an_open_request_stays_hidden_until_it_is_answered(client, zoe, dpo, run_on_commit):
+def test_an_export_the_dpo_prepares_for_an_open_request_stays_hidden_until_it_is_answered(
+    client, zoe, dpo, run_on_commit
+):
     from exports.services import export_for_request
     from privacy.models.requests import Kind
     from privacy.services.requests import request_file

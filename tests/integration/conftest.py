@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from kombu import pools
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -159,6 +160,8 @@ def _reset_broker_side(app):
     app._pool = None
     # `app.amqp` caches the queues, the router and the producer pool built from the configuration.
     app.__dict__.pop("amqp", None)
+    # kombu keeps one connection pool per broker URL; a closed one would be handed to the next test.
+    pools.reset()
 
 
 @pytest.fixture

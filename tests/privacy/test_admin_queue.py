@@ -285,6 +285,10 @@ def _notification_post(req, row, **values):
         "events-INITIAL_FORMS": "1",
         "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "1000",
+        "exports-TOTAL_FORMS": "0",
+        "exports-INITIAL_FORMS": "0",
+        "exports-MIN_NUM_FORMS": "0",
+        "exports-MAX_NUM_FORMS": "1000",
         "_continue": "1",
     }
 
@@ -360,7 +364,8 @@ def test_the_whole_life_cycle_through_the_admin(dpo_client, dpo, django_capture_
         ("extended", "completed"),
     ]
     assert req.events.filter(actor=dpo).count() == 6  # logged, verified, moved, assigned, extended, completed
-    assert [m.to for m in mail.outbox] == [["lea@example.org"]] * 3
+    # acknowledgement, extension, answer, and the export the answer delivers (R20)
+    assert [m.to for m in mail.outbox] == [["lea@example.org"]] * 4
     assert "The request is completed and the answer was sent." in _html(response)
     assert "queue-days" not in _html(response) and "queue-badge queue" not in _html(response)
 

@@ -155,7 +155,7 @@ def test_the_whole_life_cycle_is_on_record(alice, dpo, outbox):
     assert req.extended_until == datetime(2026, 4, 28, 23, 59, 59, 999999, tzinfo=PARIS)
     assert req.closed_at == datetime(2026, 4, 1, 10, tzinfo=PARIS) and req.days_left() is None
     subjects = [m.subject for m in mail.outbox]
-    assert len(subjects) == 4
+    assert len(subjects) == 5 and subjects[-1] == "Your copy of your personal data is ready"
     assert "The city of your postal address" in mail.outbox[1].body
     assert "Eleven years of history" in mail.outbox[2].body and "28 April 2026, Paris time" in mail.outbox[2].body
     assert "Here is the copy of your data." in mail.outbox[3].body

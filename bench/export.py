@@ -1,0 +1,251 @@
+"""Export benchmark: time and peak memory of one subject's export as their history grows (R64-R67, issue item 7).
+
+It creates two customers, with 1,000 and 100,000 rows spread over the connection log, orders, invoices (with
+their lines) and support tickets (with their messages), builds each one's export in a fresh child process
+(as a worker would: its peak memory is that of one build), prints per size the time of data.json + the CSV
+files, the time of the PDF and the peak RSS of the process (also as it stood once data.json and the CSV files
+were written, before the PDF), then removes the customers, rows and files.
+The last line reads
+
+    json_csv_s=<s> pdf_s=<s> rss_growth=<peak RSS at 100k / peak RSS at 1k>
+
+with the times of the largest build. Target: rss_growth <= 1.5.
+
+Run it on PostgreSQL, as production does: it uses DATABASE_URL and needs a migrated database. As root:
+
+    D=$(mktemp -d); chown postgres: $D
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D $D/data -U postgres -A trust -E UTF8 \\
+        --locale=C.UTF-8 --no-sync
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D $D/data -l $D/pg.log -w \\
+        -o "-p 55466 -k $D -c listen_addresses=127.0.0.1 -c fsync=off" start
+    createdb -h 127.0.0.1 -p 55466 -U postgres gdpr
+    export DATABASE_URL=postgres://postgres@127.0.0.1:55466/gdpr
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/export.py            # --sizes 1000 100000 (the default)
+
+Without DATABASE_URL it runs on the development SQLite database (slower to seed, same shape).
+"""
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 5000
+# Share of the rows each kind of record takes; they add up to 1.
+SHARES = {
+    "connection_log": 0.40,
+    "orders": 0.25,
+    "invoices": 0.10,
+    "invoice_lines": 0.05,
+    "tickets": 0.02,
+    "ticket_messages": 0.18,
+}
+
+
+def _setup(private_root):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["PRIVATE_ROOT"] = str(private_root)
+    import django
+
+    django.setup()
+
+
+def _batches(objects):
+    iterator = iter(objects)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _seed(rows):
+    """A customer with `rows` records over five years, inserted in batches (the seeding itself stays flat)."""
+    from django.utils import timezone
+
+    from accounts.models import ConnectionLog, Invoice, InvoiceLine, Order, SupportTicket, TicketMessage, User
+
+    tag = uuid.uuid4().hex[:8]
+    customer = User.objects.create_user(
+        email=f"bench-{tag}@example.invalid", first_name="Zoé", last_name="Ålander-Bench", preferred_language="fr"
+    )
+    now = timezone.now()
+    counts = {kind: int(rows * share) for kind, share in SHARES.items()}
+    counts["connection_log"] += rows - sum(counts.values())
+    span = timedelta(days=5 * 365)
+
+    def at(i, kind):
+        # Each kind spread over five years, inserted oldest first as in real life: the highest ids are the newest.
+        return now - span * (counts[kind] - i) / counts[kind]
+
+    for batch in _batches(
+        ConnectionLog(
+            customer=customer,
+            created_at=at(i, "connection_log"),
+            ip=f"198.51.{i % 250}.{i % 200 + 1}",
+            success=i % 7 != 0,
+        )
+        for i in range(counts["connection_log"])
+    ):
+        ConnectionLog.objects.bulk_create(batch)
+    for batch in _batches(
+        Order(
+            customer=customer,
+            reference=f"B{tag}-{i}",
+            product="Web hosting Pro",
+            amount=Decimal("19.90"),
+            status=Order.Status.COMPLETED,
+            created_at=at(i, "orders"),
+            buyer_ip="203.0.113.7",
+        )
+        for i in range(counts["orders"])
+    ):
+        Order.objects.bulk_create(batch)
+    for batch in _batches(
+        Invoice(
+            customer=customer,
+            number=f"B{tag[:6]}-{i}",
+            status=Invoice.Status.PAID,
+            total=Decimal("120.00"),
+            created_at=at(i, "invoices"),
+            issued_at=at(i, "invoices"),
+            paid_at=at(i, "invoices"),
+            billing_name="Zoé Ålander-Bench",
+        )
+        for i in range(counts["invoices"])
+    ):
+        Invoice.objects.bulk_create(batch)
+    invoice_ids = Invoice.objects.filter(customer=customer).values_list("pk", flat=True)
+    for batch in _batches(
+        InvoiceLine(invoice_id=pk, description="Web hosting Pro, 1 year", unit_price=Decimal("120.00"))
+        for pk in itertools.islice(invoice_ids.iterator(), counts["invoice_lines"])
+    ):
+        InvoiceLine.objects.bulk_create(batch)
+    SupportTicket.objects.bulk_create(
+        SupportTicket(customer=customer, subject=f"Question {i}", created_at=at(i, "tickets"))
+        for i in range(counts["tickets"])
+    )
+    ticket_ids = list(SupportTicket.objects.filter(customer=customer).values_list("pk", flat=True)) or [None]
+    for batch in _batches(
+        TicketMessage(
+            ticket_id=ticket_ids[i % len(ticket_ids)],
+            author_role=TicketMessage.Role.CUSTOMER if i % 2 else TicketMessage.Role.SUPPORT,
+            body=f"Message {i}: my site answers 502 since this morning. Merci d'avance, Ευχαριστώ.",
+            created_at=at(i, "ticket_messages"),
+        )
+        for i in range(counts["ticket_messages"])
+    ):
+        TicketMessage.objects.bulk_create(batch)
+    return customer
+
+
+def _remove(customer):
+    from accounts.models import ConnectionLog, Invoice, InvoiceLine, Order, SupportTicket, TicketMessage
+    from exports.models import ExportJob
+
+    for job in ExportJob.objects.filter(customer=customer):
+        job.delete_file()
+    ExportJob.objects.filter(customer=customer).delete()
+    TicketMessage.objects.filter(ticket__customer=customer)._raw_delete(TicketMessage.objects.db)
+    SupportTicket.objects.filter(customer=customer)._raw_delete(SupportTicket.objects.db)
+    InvoiceLine.objects.filter(invoice__customer=customer)._raw_delete(InvoiceLine.objects.db)
+    Invoice.objects.filter(customer=customer)._raw_delete(Invoice.objects.db)
+    Order.objects.filter(customer=customer)._raw_delete(Order.objects.db)
+    ConnectionLog.objects.filter(customer=customer)._raw_delete(ConnectionLog.objects.db)
+    customer.delete()
+
+
+def build_one(job_id, private_root):
+    """In the child process: build one export, print its figures as JSON."""
+    _setup(private_root)
+    import weasyprint  # noqa: F401  a worker has it loaded after its first export
+
+    from exports.builder import build_archive, pdf
+    from exports.models import ExportJob
+
+    # The peak so far when the PDF starts: what streaming data.json and the CSV files cost.
+    marks = {}
+    render = pdf.render
+
+    def measured_render(context, path):
+        marks["stream_peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return render(context, path)
+
+    pdf.render = measured_render
+    job = ExportJob.objects.select_related("customer").get(pk=job_id)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    destination = Path(private_root) / f"bench-{job.pk}.zip"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    stats = build_archive(job, destination)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    destination.unlink()
+    figures = {
+        "rows": stats.rows,
+        "json_csv_s": stats.json_csv_seconds,
+        "pdf_s": stats.pdf_seconds,
+        "zip_bytes": stats.size,
+        "baseline_kb": baseline,
+        "stream_peak_kb": marks["stream_peak_kb"],
+        "peak_kb": peak,
+    }
+    print(json.dumps(figures))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--private-root", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        return build_one(args.build, args.private_root)
+
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as private_root:
+        _setup(private_root)
+        from django.db import connection
+
+        from exports.models import ExportJob
+
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        results = {}
+        for size in args.sizes:
+            started = time.perf_counter()
+            customer = _seed(size)
+            seeded = time.perf_counter() - started
+            try:
+                job = ExportJob.objects.create(customer=customer, requested_by=customer, language="fr")
+                child = subprocess.run(
+                    [sys.executable, __file__, "--build", str(job.pk), "--private-root", private_root],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                figures = json.loads(child.stdout.strip().splitlines()[-1])
+            finally:
+                _remove(customer)
+            results[size] = figures
+            print(
+                f"rows={figures['rows']} seed_s={seeded:.1f} json_csv_s={figures['json_csv_s']:.2f} "
+                f"pdf_s={figures['pdf_s']:.2f} zip_mb={figures['zip_bytes'] / 2**20:.1f} "
+                f"baseline_rss_mb={figures['baseline_kb'] / 1024:.0f} "
+                f"rss_after_json_csv_mb={figures['stream_peak_kb'] / 1024:.0f} "
+                f"peak_rss_mb={figures['peak_kb'] / 1024:.0f}",
+                flush=True,
+            )
+        smallest, largest = results[min(results)], results[max(results)]
+        growth = largest["peak_kb"] / smallest["peak_kb"]
+        print(f"json_csv_s={largest['json_csv_s']:.2f} pdf_s={largest['pdf_s']:.2f} rss_growth={growth:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

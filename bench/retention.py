@@ -1,0 +1,542 @@
+# ruff: noqa: S608 - the lower bound is hand-written SQL built from the constants below, never from input.
+"""Benchmark: a full retention sweep on PostgreSQL, against hand-written set-based SQL and a per-object ORM loop.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:55455/postgres .venv/bin/python bench/retention.py [--customers N]
+
+DATABASE_URL names a PostgreSQL server on which the user may create databases (the database in the URL is only
+used to connect). The population is `seed_demo --customers N` (about 10 rows owned per customer), built once into a
+template database `bench_seed_<N>` and reused (--reseed builds it again). Every method then runs on a fresh copy
+of that template, as of a day where a large share is due (default: one year from today):
+
+- ours: `retention_run()`, every rule, in a child process (time of the run, peak RSS of the process);
+- raw: the same deletes and updates as hand-written SQL, one transaction, no batching, no counting (lower bound);
+- per-object: `for obj in qs: obj.delete()` / `.save()` through the ORM, on a sample of each rule's rows, scaled.
+
+The final tables of ours and raw are compared (row counts per table, customers per state) so the lower bound
+really does the same work. Peak memory of ours is measured at --small (default 10,000) and at --customers.
+The last line is: ratio_vs_raw_sql=<ours / raw> speedup_vs_per_object=<loop / ours> rss_growth=<peak N / peak small>
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TARGETS = {"ratio_vs_raw_sql": 2.0, "speedup_vs_per_object": 20.0, "rss_growth": 1.5}
+
+
+# Databases.
+
+
+def server_url(database):
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def admin_sql(statement):
+    import psycopg
+
+    url = server_url("postgres").replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(statement)
+        return cursor.fetchall() if statement.lstrip().upper().startswith("SELECT") else None
+
+
+def database_exists(name):
+    return bool(admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))  # noqa: S608 - our own names
+
+
+def manage(database, *args, quiet=True):
+    env = {**os.environ, "DATABASE_URL": server_url(database), "CELERY_TASK_ALWAYS_EAGER": "1"}
+    env.setdefault("EMAIL_FILE_PATH", "/tmp/bench-retention-mail")  # noqa: S108 - throwaway demo mail
+    out = subprocess.DEVNULL if quiet else None
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=out)
+
+
+def seed(size, reseed):
+    name = f"bench_seed_{size}"
+    if database_exists(name) and not reseed:
+        print(f"  reusing {name}")
+        return name
+    admin_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin_sql(f'CREATE DATABASE "{name}"')
+    started = time.monotonic()
+    manage(name, "migrate", "-v", "0")
+    manage(name, "seed_demo", "--customers", str(size), "--chunk-size", "5000")
+    print(f"  seeded {name} in {time.monotonic() - started:.0f} s")
+    return name
+
+
+def clone(template, name="bench_work"):
+    admin_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+def child(mode, database, as_of, **extra):
+    """Run one method in a fresh process (its own memory, its own connections); returns its JSON report."""
+    env = {**os.environ, "DATABASE_URL": server_url(database), "DEBUG": "False", "SECRET_KEY": "bench-only"}
+    env["ERASURE_JOURNAL"] = ""
+    command = [PY, __file__, "--child", mode, "--as-of", as_of.isoformat()]
+    for key, value in extra.items():
+        command += [f"--{key.replace('_', '-')}", str(value)]
+    result = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# What runs inside the child process.
+
+
+def peak_rss_kib():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def final_state():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        counts = {}
+        for table in tables:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT state, COUNT(*) FROM accounts_user GROUP BY state ORDER BY state")
+        counts["users by state"] = dict(cursor.fetchall())
+    return counts
+
+
+def run_ours(as_of):
+    from retention.services import retention_run
+
+    started = time.perf_counter()
+    results = retention_run(as_of=as_of)
+    seconds = time.perf_counter() - started
+    errors = {rule: c["error"] for rule, c in results.items() if "error" in c}
+    acted = {rule: {k: v for k, v in c.items() if k not in ("rows",)} for rule, c in results.items()}
+    return {"seconds": seconds, "peak_rss_kib": peak_rss_kib(), "errors": errors, "counts": acted}
+
+
+def run_raw(as_of):
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from retention.rules import RULES, cutoff, start_of_day
+
+    at = start_of_day(as_of)
+    params = {"at": at, "key": settings.ERASURE_HASH_KEY, "export_cut": at - timedelta(days=7)}
+    for name, rule in RULES.items():
+        if rule.amount is not None and not rule.applied_by and not rule.only_if:
+            params[name] = rule.cutoff(as_of)
+    params["order_data_delete"] = RULES["order_data_delete"].cutoff(as_of)
+    params["lcen"] = cutoff(as_of, 5, "years")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in RAW_SQL:
+            cursor.execute(statement, params)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_rss_kib": peak_rss_kib()}
+
+
+def run_naive(as_of, sample):
+    """Each rule in turn: a sample of its due rows acted on one object at a time through the ORM (timed, then
+    scaled to all of them), and the rest done by the engine, so the next rule finds what it would in a real run."""
+    from django.db import models, transaction
+
+    from privacy.registry import Anonymise, Delete, registry
+    from retention import engine
+    from retention.services import as_of_instant
+    from retention.sweeps import RUN_ORDER, SWEEPS, Context
+
+    ctx = Context(as_of=as_of, at=as_of_instant(as_of))
+    total, per_rule = 0.0, {}
+    for name in RUN_ORDER:
+        ctx.before = frozenset(RUN_ORDER[: RUN_ORDER.index(name)])
+        for sweep in SWEEPS[name]:
+            ctx.refresh_holds()
+            plain = sweep.model is not None and type(sweep).run.__qualname__ == "Sweep.run"
+            due = sweep.eligible(ctx).count() if plain else 0
+            if due:
+                size = min(due, max(50, int(due * sample)))
+                objects = list(sweep.eligible(ctx).order_by("pk")[:size])
+                started = time.perf_counter()
+                with transaction.atomic():
+                    for obj in objects:
+                        _naive_act(sweep, obj, ctx, registry, Delete, Anonymise, engine, models)
+                seconds = (time.perf_counter() - started) * due / size
+                per_rule[f"{name}/{type(sweep).__name__}"] = {"due": due, "sampled": size, "seconds": seconds}
+                total += seconds
+            sweep.run(ctx)
+    return {"seconds": total, "rules": per_rule, "peak_rss_kib": peak_rss_kib()}
+
+
+def _naive_act(sweep, obj, ctx, registry, Delete, Anonymise, engine, models):  # noqa: N803
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if isinstance(obj, user_model) and sweep.action == "archived":
+        obj.set_state(user_model.State.ARCHIVED, when=ctx.at)
+        obj.save()
+        return
+    if isinstance(obj, user_model) and sweep.action == "erased":
+        for entry in registry.entries():
+            if entry.model is user_model:
+                continue
+            rows = list(entry.rows_for_user(obj))
+            if entry.email_field:
+                rows += list(entry.rows_for_email(obj.email))
+            for row in rows:
+                if isinstance(entry.erasure, Delete):
+                    if entry.model._base_manager.filter(pk=row.pk).exists():
+                        models.Model.delete(row)
+                else:
+                    values = engine.keep_blanks(entry) if not isinstance(entry.erasure, Anonymise) else {}
+                    if values:
+                        entry.model._base_manager.filter(pk=row.pk).update(**values)
+        for field, value in registry.entry(user_model).erasure.fields.items():
+            setattr(obj, field, value.format(pk=obj.pk) if isinstance(value, str) else value)
+        obj.set_state(user_model.State.ERASED, when=ctx.at)
+        obj.set_unusable_password()
+        obj.save()
+        return
+    if sweep.action == "anonymised":
+        for field, value in getattr(sweep, "ANONYMOUS", {}).items():
+            setattr(obj, field, value)
+        type(obj)._base_manager.filter(pk=obj.pk).update(**getattr(sweep, "ANONYMOUS", {"account": {}}))
+        return
+    models.Model.delete(obj)
+
+
+# The same work as hand-written SQL (PostgreSQL), in RUN_ORDER. Keyed hashes through pgcrypto's hmac().
+
+NOT_HELD_CUSTOMER = """NOT EXISTS (SELECT 1 FROM retention_legalhold h WHERE h.customer_id = {ref}
+    AND h.lifted_at IS NULL AND h.created_at <= %(at)s AND (h.ends_at IS NULL OR h.ends_at > %(at)s))"""
+NOT_HELD_RECORD = """NOT EXISTS (SELECT 1 FROM retention_legalhold h
+    JOIN django_content_type ct ON ct.id = h.content_type_id
+    WHERE ct.app_label = '{app}' AND ct.model = '{model}' AND h.object_id = {ref} AND h.lifted_at IS NULL
+    AND h.created_at <= %(at)s AND (h.ends_at IS NULL OR h.ends_at > %(at)s))"""
+OPEN = "('received', 'awaiting_identity', 'in_progress', 'extended')"
+NO_OPEN_REQUEST = f"""NOT EXISTS (SELECT 1 FROM privacy_datasubjectrequest r WHERE r.status IN {OPEN}
+    AND (r.customer_id = {{ref}} {{email}}))"""
+NO_RESTRICTION = """NOT EXISTS (SELECT 1 FROM privacy_restriction x WHERE x.customer_id = {ref} AND x.lifted_at IS NULL
+    AND x.starts_at <= %(at)s AND x.ground IN ('b', 'c') AND (x.ends_at IS NULL OR x.ends_at > %(at)s))"""
+NO_ACTIVE_SERVICE = "NOT EXISTS (SELECT 1 FROM accounts_service s WHERE s.customer_id = {ref} AND s.status = 'active')"
+CUSTOMER = "NOT u.is_staff AND NOT u.is_superuser AND u.state <> 'erased'"
+
+
+def _customer_exceptions(*which):
+    parts = {
+        "hold": NOT_HELD_CUSTOMER.format(ref="u.id"),
+        "request": NO_OPEN_REQUEST.format(ref="u.id", email="OR r.requester_email = u.email"),
+        "restriction": NO_RESTRICTION.format(ref="u.id"),
+        "service": NO_ACTIVE_SERVICE.format(ref="u.id"),
+    }
+    return " AND ".join(parts[w] for w in which)
+
+
+ALL4 = _customer_exceptions("hold", "request", "restriction", "service")
+BLOCKING = """EXISTS (SELECT 1 FROM accounts_order o WHERE o.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_invoice i WHERE i.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_transaction t WHERE t.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_affiliatecommission c WHERE c.affiliate_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_connectionlog l WHERE l.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM privacy_datasubjectrequest r WHERE r.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM privacy_restriction x WHERE x.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM retention_hostarchive a WHERE a.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_service s WHERE s.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_domain d WHERE d.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_supportticket k WHERE k.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM accounts_changelog g WHERE g.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM privacy_postmortemdirective p WHERE p.customer_id = {ref})
+    OR EXISTS (SELECT 1 FROM exports_exportjob j WHERE j.customer_id = {ref})"""
+SET_NULL_TO_USER = (
+    ("accounts_changelog", "actor_id"),
+    ("accounts_ticketmessage", "author_id"),
+    ("privacy_datasubjectrequest", "assignee_id"),
+    ("privacy_requestevent", "actor_id"),
+    ("privacy_recipientnotification", "done_by_id"),
+    ("retention_legalhold", "author_id"),
+    ("retention_legalhold", "lifted_by_id"),
+    ("exports_exportjob", "requested_by_id"),
+    ("exports_downloadlog", "user_id"),
+    ("exports_transmission", "requested_by_id"),
+)
+SET_NULL_TO_ORDER = (
+    ("accounts_service", "order_id"),
+    ("accounts_invoice", "order_id"),
+    ("accounts_transaction", "order_id"),
+    ("privacy_datasubjectrequest", "order_id"),
+)
+
+
+def _delete_users(table):
+    """Free accounts (nothing kept points to them): consent proof, lifted holds and the row itself go."""
+    statements = [f"DELETE FROM privacy_consentrecord WHERE customer_id IN (SELECT id FROM {table})"]
+    statements += [f"DELETE FROM retention_legalhold WHERE customer_id IN (SELECT id FROM {table})"]
+    statements += [f"DELETE FROM django_admin_log WHERE user_id IN (SELECT id FROM {table})"]
+    statements += [f"UPDATE {t} SET {c} = NULL WHERE {c} IN (SELECT id FROM {table})" for t, c in SET_NULL_TO_USER]
+    statements += [
+        f"DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM {table})",
+        f"DELETE FROM accounts_user_user_permissions WHERE user_id IN (SELECT id FROM {table})",
+        f"DELETE FROM accounts_user WHERE id IN (SELECT id FROM {table})",
+    ]
+    return statements
+
+
+def _delete_orders(table):
+    statements = [f"UPDATE {t} SET {c} = NULL WHERE {c} IN (SELECT id FROM {table})" for t, c in SET_NULL_TO_ORDER]
+    return [*statements, f"DELETE FROM accounts_order WHERE id IN (SELECT id FROM {table})"]
+
+
+def _held(app, model, ref):
+    return NOT_HELD_RECORD.format(app=app, model=model, ref=ref)
+
+
+RAW_SQL = [
+    # customer_lifetime
+    f"""CREATE TEMP TABLE lifetime ON COMMIT DROP AS SELECT u.id FROM accounts_user u
+        WHERE u.state = 'erased' AND NOT u.is_staff AND NOT u.is_superuser
+        AND NOT ({BLOCKING.format(ref="u.id")}) AND {NOT_HELD_CUSTOMER.format(ref="u.id")}""",
+    *_delete_users("lifetime"),
+    # The four customer erasures, in their precedence.
+    f"""CREATE TEMP TABLE erase ON COMMIT DROP AS SELECT DISTINCT ON (id) id, lower(email) AS email, rule FROM (
+        SELECT u.id, u.email, 1 AS rank, 'customer_terminated_erase' AS rule FROM accounts_user u WHERE {CUSTOMER}
+          AND u.state = 'terminated' AND GREATEST(COALESCE(u.terminated_at, u.state_changed_at),
+              COALESCE(u.last_login, u.terminated_at, u.state_changed_at)) < %(customer_terminated_erase)s AND {ALL4}
+        UNION ALL SELECT u.id, u.email, 2, 'minor_erase' FROM accounts_user u WHERE {CUSTOMER}
+          AND u.flagged_minor_at < %(minor_erase)s AND {_customer_exceptions("hold", "request", "restriction")}
+        UNION ALL SELECT u.id, u.email, 3, 'customer_archived_erase' FROM accounts_user u WHERE {CUSTOMER}
+          AND u.state = 'archived' AND u.archived_at < %(customer_archived_erase)s AND {ALL4}
+        UNION ALL SELECT u.id, u.email, 4, 'customer_empty_erase' FROM accounts_user u WHERE {CUSTOMER}
+          AND NOT EXISTS (SELECT 1 FROM accounts_order o WHERE o.customer_id = u.id)
+          AND NOT EXISTS (SELECT 1 FROM accounts_service s WHERE s.customer_id = u.id)
+          AND u.date_joined < %(customer_empty_erase)s AND {ALL4}
+        ) due ORDER BY id, rank""",
+    "UPDATE accounts_order SET target_url = '', buyer_ip = NULL WHERE customer_id IN (SELECT id FROM erase)",
+    "UPDATE accounts_connectionlog SET user_agent = '' WHERE customer_id IN (SELECT id FROM erase)",
+    """CREATE TEMP TABLE erase_jobs ON COMMIT DROP AS SELECT id FROM exports_exportjob
+        WHERE customer_id IN (SELECT id FROM erase) OR lower(subject_email) IN (SELECT email FROM erase)""",
+    "DELETE FROM exports_downloadlog WHERE job_id IN (SELECT id FROM erase_jobs)",
+    "DELETE FROM exports_transmission WHERE job_id IN (SELECT id FROM erase_jobs)",
+    "DELETE FROM exports_exportjob WHERE id IN (SELECT id FROM erase_jobs)",
+    """DELETE FROM accounts_ticketmessage WHERE ticket_id IN
+        (SELECT id FROM accounts_supportticket WHERE customer_id IN (SELECT id FROM erase))""",
+    "DELETE FROM accounts_supportticket WHERE customer_id IN (SELECT id FROM erase)",
+    "DELETE FROM accounts_changelog WHERE customer_id IN (SELECT id FROM erase)",
+    "DELETE FROM accounts_domain WHERE customer_id IN (SELECT id FROM erase)",
+    """UPDATE accounts_domain SET service_id = NULL WHERE service_id IN
+        (SELECT id FROM accounts_service WHERE customer_id IN (SELECT id FROM erase))""",
+    "DELETE FROM accounts_service WHERE customer_id IN (SELECT id FROM erase)",
+    "DELETE FROM privacy_postmortemdirective WHERE customer_id IN (SELECT id FROM erase)",
+    "DELETE FROM accounts_prospect WHERE lower(email) IN (SELECT email FROM erase)",
+    "DELETE FROM privacy_pendingpublicrequest WHERE lower(email) IN (SELECT email FROM erase)",
+    f"""CREATE TEMP TABLE erase_free ON COMMIT DROP AS SELECT id FROM erase e
+        WHERE NOT ({BLOCKING.format(ref="e.id")})""",
+    """UPDATE privacy_consentrecord SET ip = NULL, user_agent = '' WHERE customer_id IN (SELECT id FROM erase)
+        AND customer_id NOT IN (SELECT id FROM erase_free)""",
+    "DELETE FROM accounts_user_groups WHERE user_id IN (SELECT id FROM erase)",
+    "DELETE FROM accounts_user_user_permissions WHERE user_id IN (SELECT id FROM erase)",
+    """UPDATE accounts_user SET first_name = '', last_name = '', email = 'erased-' || id || '@invalid', phone = '',
+        address = '', postal_code = '', city = '', company = '', vat_number = '', referred_by_code = '',
+        affiliate_code = NULL, state = 'erased', state_changed_at = %(at)s, erased_at = %(at)s, is_active = false,
+        password = '!bench' WHERE id IN (SELECT id FROM erase) AND id NOT IN (SELECT id FROM erase_free)""",
+    *_delete_users("erase_free"),
+    """INSERT INTO retention_erasuretombstone (kind, subject_digest, contact_digest, reference, erased_at)
+        SELECT 'customer', encode(hmac('customer:' || id, %(key)s, 'sha256'), 'hex'),
+               encode(hmac('email:' || email, %(key)s, 'sha256'), 'hex'), rule, %(at)s FROM erase""",
+    # customer_inactive_archive
+    f"""UPDATE accounts_user u
+        SET state = 'archived', state_changed_at = %(at)s, archived_at = %(at)s, is_active = false
+        WHERE {CUSTOMER} AND u.state = 'active'
+        AND (u.last_activity_at IS NULL OR u.last_activity_at < %(customer_inactive_archive)s)
+        AND GREATEST(COALESCE(u.last_activity_at, u.date_joined), COALESCE(u.last_login, u.date_joined),
+            COALESCE((SELECT max(o.created_at) FROM accounts_order o WHERE o.customer_id = u.id), u.date_joined),
+            COALESCE((SELECT max(s.ended_at) FROM accounts_service s WHERE s.customer_id = u.id), u.date_joined))
+            < %(customer_inactive_archive)s
+        AND {_customer_exceptions("hold", "request", "service")}""",
+    # invoice_cancelled_delete
+    f"""CREATE TEMP TABLE cancelled ON COMMIT DROP AS SELECT i.id FROM accounts_invoice i WHERE i.number IS NULL
+        AND i.status = 'cancelled' AND i.cancelled_at < %(invoice_cancelled_delete)s
+        AND {_held("accounts", "invoice", "i.id")} AND {NOT_HELD_CUSTOMER.format(ref="i.customer_id")}
+        AND NOT EXISTS (SELECT 1 FROM accounts_transaction t WHERE t.invoice_id = i.id)""",
+    "DELETE FROM accounts_invoiceline WHERE invoice_id IN (SELECT id FROM cancelled)",
+    "DELETE FROM accounts_invoice WHERE id IN (SELECT id FROM cancelled)",
+    # order_stale_delete
+    f"""CREATE TEMP TABLE stale ON COMMIT DROP AS SELECT o.id, o.status, o.customer_id, o.buyer_ip
+        FROM accounts_order o WHERE o.status IN ('cancelled', 'pending', 'fraudulent')
+        AND o.status_changed_at < %(order_stale_delete)s
+        AND {_held("accounts", "order", "o.id")} AND {NOT_HELD_CUSTOMER.format(ref="o.customer_id")}
+        AND {NO_OPEN_REQUEST.format(ref="o.customer_id", email="")}
+        AND NOT EXISTS (SELECT 1 FROM accounts_service s WHERE s.order_id = o.id AND s.status = 'active')
+        AND NOT EXISTS (SELECT 1 FROM accounts_affiliatecommission c WHERE c.order_id = o.id
+                        AND c.status IN ('accepted', 'paid'))
+        AND NOT EXISTS (SELECT 1 FROM accounts_transaction t WHERE t.order_id = o.id
+                        AND t.status IN ('succeeded', 'refunded'))
+        AND NOT EXISTS (SELECT 1 FROM accounts_invoice i WHERE i.order_id = o.id AND i.number IS NOT NULL)""",
+    """INSERT INTO retention_fraudmarker (digest, kind, created_at)
+        SELECT DISTINCT encode(hmac('fraud:email:' || lower(u.email), %(key)s, 'sha256'), 'hex'), 'email', %(at)s
+        FROM stale JOIN accounts_user u ON u.id = stale.customer_id
+        WHERE stale.status = 'fraudulent' AND u.email NOT LIKE '%%@invalid'
+        UNION SELECT DISTINCT encode(hmac('fraud:ip:' || host(buyer_ip), %(key)s, 'sha256'), 'hex'), 'ip', %(at)s
+        FROM stale WHERE status = 'fraudulent' AND buyer_ip IS NOT NULL
+        ON CONFLICT DO NOTHING""",
+    """DELETE FROM accounts_affiliatecommission WHERE order_id IN (SELECT id FROM stale)
+        AND status NOT IN ('accepted', 'paid')""",
+    *_delete_orders("stale"),
+    # accounting_records_delete: transactions, commissions, credit notes, then invoices no kept row points to.
+    f"""DELETE FROM accounts_transaction t WHERE t.created_at < %(accounting_records_delete)s
+        AND {_held("accounts", "transaction", "t.id")} AND {NOT_HELD_CUSTOMER.format(ref="t.customer_id")}""",
+    f"""DELETE FROM accounts_affiliatecommission c
+        WHERE COALESCE(c.decided_at, c.created_at) < %(accounting_records_delete)s
+        AND {_held("accounts", "affiliatecommission", "c.id")} AND {NOT_HELD_CUSTOMER.format(ref="c.affiliate_id")}""",
+    *[
+        statement
+        for kind, extra in (
+            ("credit_note", ""),
+            ("invoice", "AND NOT EXISTS (SELECT 1 FROM accounts_invoice n WHERE n.credited_invoice_id = i.id)"),
+        )
+        for statement in (
+            f"""CREATE TEMP TABLE old_{kind} ON COMMIT DROP AS SELECT i.id FROM accounts_invoice i
+                WHERE i.kind = '{kind}' AND i.number IS NOT NULL AND i.issued_at < %(accounting_records_delete)s
+                AND {_held("accounts", "invoice", "i.id")} AND {NOT_HELD_CUSTOMER.format(ref="i.customer_id")}
+                AND NOT EXISTS (SELECT 1 FROM accounts_transaction t WHERE t.invoice_id = i.id) {extra}""",
+            f"DELETE FROM accounts_invoiceline WHERE invoice_id IN (SELECT id FROM old_{kind})",
+            f"DELETE FROM accounts_invoice WHERE id IN (SELECT id FROM old_{kind})",
+        )
+    ],
+    # order_data_delete
+    f"""CREATE TEMP TABLE old_orders ON COMMIT DROP AS SELECT o.id FROM accounts_order o
+        WHERE o.created_at < %(order_data_delete)s
+        AND {_held("accounts", "order", "o.id")} AND {NOT_HELD_CUSTOMER.format(ref="o.customer_id")}
+        AND NOT EXISTS (SELECT 1 FROM accounts_affiliatecommission c WHERE c.order_id = o.id)""",
+    *_delete_orders("old_orders"),
+    # support_ticket_delete
+    f"""CREATE TEMP TABLE old_tickets ON COMMIT DROP AS SELECT k.id FROM accounts_supportticket k
+        WHERE k.status = 'closed' AND k.closed_at < %(support_ticket_delete)s
+        AND {_held("accounts", "supportticket", "k.id")} AND {NOT_HELD_CUSTOMER.format(ref="k.customer_id")}
+        AND {NO_OPEN_REQUEST.format(ref="k.customer_id", email="")}""",
+    "DELETE FROM accounts_ticketmessage WHERE ticket_id IN (SELECT id FROM old_tickets)",
+    "DELETE FROM accounts_supportticket WHERE id IN (SELECT id FROM old_tickets)",
+    # connection_log_delete, prospect_delete, fraud_marker_delete
+    f"""DELETE FROM accounts_connectionlog l WHERE l.created_at < %(connection_log_delete)s
+        AND {_held("accounts", "connectionlog", "l.id")} AND {NOT_HELD_CUSTOMER.format(ref="l.customer_id")}""",
+    f"""DELETE FROM accounts_prospect p WHERE p.last_contact_at < %(prospect_delete)s
+        AND {_held("accounts", "prospect", "p.id")}""",
+    f"""DELETE FROM retention_fraudmarker f WHERE f.created_at < %(fraud_marker_delete)s
+        AND {_held("retention", "fraudmarker", "f.id")}""",
+    # request_file_anonymise
+    f"""CREATE TEMP TABLE old_requests ON COMMIT DROP AS SELECT r.id FROM privacy_datasubjectrequest r
+        WHERE r.status IN ('completed', 'rejected', 'withdrawn') AND r.closed_at < %(request_file_anonymise)s
+        AND (r.requester_email <> '' OR r.requester_name <> '' OR r.customer_id IS NOT NULL)
+        AND {_held("privacy", "datasubjectrequest", "r.id")} AND {NOT_HELD_CUSTOMER.format(ref="r.customer_id")}""",
+    "UPDATE privacy_requestevent SET note = '' WHERE request_id IN (SELECT id FROM old_requests) AND note <> ''",
+    """DELETE FROM privacy_restriction WHERE request_id IN (SELECT id FROM old_requests)
+        AND (lifted_at IS NOT NULL OR ends_at <= %(at)s)""",
+    """UPDATE privacy_datasubjectrequest SET requester_name = '', requester_email = '', details = '', response = '',
+        extension_reason = '', trusted_person = '', rectification = '{}', customer_id = NULL
+        WHERE id IN (SELECT id FROM old_requests)""",
+    f"""DELETE FROM exports_downloadlog d WHERE d.downloaded_at < %(request_file_anonymise)s
+        AND {_held("exports", "downloadlog", "d.id")}""",
+    """UPDATE exports_downloadlog SET transmission_id = NULL WHERE transmission_id IN
+        (SELECT id FROM exports_transmission WHERE created_at < %(request_file_anonymise)s)""",
+    f"""DELETE FROM exports_transmission x WHERE x.created_at < %(request_file_anonymise)s
+        AND {_held("exports", "transmission", "x.id")}""",
+    # public_request_unconfirmed_delete, lcen_host_identity, export_expire
+    f"""DELETE FROM privacy_pendingpublicrequest p WHERE p.submitted_at < %(public_request_unconfirmed_delete)s
+        AND {_held("privacy", "pendingpublicrequest", "p.id")}""",
+    "DELETE FROM retention_hostarchive WHERE contract_ended_at < %(lcen)s",
+    """UPDATE exports_exportjob SET status = 'expired', expired_at = %(at)s
+        WHERE status = 'ready' AND ready_at <= %(export_cut)s""",
+]
+
+
+# The report.
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="size of the second population, for memory")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date.today() + timedelta(days=365))
+    parser.add_argument("--sample", type=float, default=0.02, help="share of each rule's rows the loop acts on")
+    parser.add_argument("--reseed", action="store_true", help="build the populations again")
+    parser.add_argument("--child", choices=("ours", "raw", "naive"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        if args.child == "ours":
+            report = run_ours(args.as_of)
+        elif args.child == "raw":
+            report = run_raw(args.as_of)
+        else:
+            report = run_naive(args.as_of, args.sample)
+        report["state"] = final_state()
+        print(json.dumps(report, default=str))
+        return
+
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must name a PostgreSQL server (postgres://user@host:port/any-database)")
+    print(f"retention benchmark: {args.customers:,} customers, as of {args.as_of}, PostgreSQL")
+    print("populations:")
+    small, big = seed(args.small, args.reseed), seed(args.customers, args.reseed)
+
+    ours_small = child("ours", clone(small), args.as_of)
+    ours = child("ours", clone(big), args.as_of)
+    raw = child("raw", clone(big), args.as_of)
+    naive = child("naive", clone(big), args.as_of, sample=args.sample)
+    admin_sql('DROP DATABASE IF EXISTS "bench_work"')
+
+    if ours["errors"]:
+        sys.exit(f"the sweep failed: {ours['errors']}")
+    mismatched = {
+        table: (ours["state"].get(table), raw["state"].get(table))
+        for table in set(ours["state"]) | set(raw["state"])
+        if table != "retention_retentionrun" and ours["state"].get(table) != raw["state"].get(table)
+    }
+    print("\nwhat the sweep did (ours, per rule):")
+    for rule, counts in ours["counts"].items():
+        shown = {k: v for k, v in counts.items() if v and k != "skipped"}
+        print(f"  {rule}: {shown} skipped={counts.get('skipped', {})}")
+    print(f"\nfinal tables, ours vs raw SQL: {mismatched or 'identical'}")
+    print("\nper-object loop, sampled and scaled:")
+    for rule, figures in naive["rules"].items():
+        print(f"  {rule}: {figures['due']:,} due, {figures['sampled']:,} sampled -> {figures['seconds']:.1f} s")
+
+    ratio = ours["seconds"] / raw["seconds"]
+    speedup = naive["seconds"] / ours["seconds"]
+    growth = ours["peak_rss_kib"] / ours_small["peak_rss_kib"]
+    print(f"\n{'method':<34}{'seconds':>10}{'peak RSS (MiB)':>16}")
+    print(
+        f"{'ours, ' + format(args.small, ',') + ' customers':<34}{ours_small['seconds']:>10.2f}"
+        f"{ours_small['peak_rss_kib'] / 1024:>16.1f}"
+    )
+    print(
+        f"{'ours, ' + format(args.customers, ',') + ' customers':<34}{ours['seconds']:>10.2f}"
+        f"{ours['peak_rss_kib'] / 1024:>16.1f}"
+    )
+    print(f"{'raw set-based SQL (lower bound)':<34}{raw['seconds']:>10.2f}{raw['peak_rss_kib'] / 1024:>16.1f}")
+    print(f"{'per-object ORM loop (scaled)':<34}{naive['seconds']:>10.2f}{naive['peak_rss_kib'] / 1024:>16.1f}")
+    met = ratio <= TARGETS["ratio_vs_raw_sql"] and speedup >= TARGETS["speedup_vs_per_object"]
+    met = met and growth <= TARGETS["rss_growth"] and not mismatched
+    print(f"targets: ratio <= 2, speedup >= 20, rss_growth <= 1.5: {'met' if met else 'NOT met'}")
+    print(f"ratio_vs_raw_sql={ratio:.2f} speedup_vs_per_object={speedup:.1f} rss_growth={growth:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The retention back-office: holds placed and lifted by the DPO, the rules in force, the runs (R47, R59, R69)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from accounts.models import Order, User
+from retention.models import LegalHold, RetentionRun
+from retention.rules import RULES
+from retention.services import rule_apply
+from tests import factories
+
+NOW = datetime(2026, 3, 16, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dpo_now(client, dpo):
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(dpo)
+    User.objects.filter(pk=dpo.pk).update(last_login=NOW)
+    return client
+
+
+def test_the_dpo_places_a_hold_on_a_customer_and_is_recorded_as_its_author(dpo_now, dpo, alice):
+    with time_machine.travel(NOW, tick=False):
+        response = dpo_now.post(
+            reverse("admin:retention_legalhold_add"),
+            {
+                "customer": alice.pk,
+                "reason": "Chargeback on order 12",
+                "reference": "CB-12",
+                "ends_at_0": "",
+                "ends_at_1": "",
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hold = LegalHold.objects.get()
+    assert (hold.customer, hold.author, hold.reference, hold.created_at) == (alice, dpo, "CB-12", NOW)
+
+
+def test_a_hold_on_one_record_names_an_existing_record_and_not_a_customer_too(dpo_now, alice):
+    order = factories.OrderFactory(customer=alice)
+    order_type = ContentType.objects.get_for_model(Order).pk
+    url = reverse("admin:retention_legalhold_add")
+
+    with time_machine.travel(NOW, tick=False):
+        both = dpo_now.post(
+            url, {"customer": alice.pk, "content_type": order_type, "object_id": order.pk, "reason": "x"}
+        )
+        missing = dpo_now.post(url, {"content_type": order_type, "object_id": order.pk + 999, "reason": "x"})
+        good = dpo_now.post(url, {"content_type": order_type, "object_id": order.pk, "reason": "Fraud inquiry"})
+
+    assert both.status_code == missing.status_code == 200
+    assert good.status_code == 302
+    assert LegalHold.objects.get().record == order
+
+
+def test_a_hold_is_never_edited_or_deleted_only_lifted_after_a_recent_login(dpo_now, dpo, alice):
+    hold = LegalHold.objects.create(customer=alice, reason="Dispute", created_at=NOW - timedelta(days=3))
+    changelist = reverse("admin:retention_legalhold_changelist")
+
+    with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
+        stale = dpo_now.post(changelist, {"action": "lift", "_selected_action": [hold.pk]})
+    assert stale.status_code == 302 and stale["Location"].startswith(reverse("admin:login"))
+    assert LegalHold.objects.get().lifted_at is None
+
+    with time_machine.travel(NOW, tick=False):
+        dpo_now.force_login(dpo)
+    User.objects.filter(pk=dpo.pk).update(last_login=NOW)
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        dpo_now.post(changelist, {"action": "lift", "_selected_action": [hold.pk]})
+        page = dpo_now.get(reverse("admin:retention_legalhold_change", args=[hold.pk])).content.decode()
+        deleting = dpo_now.post(reverse("admin:retention_legalhold_delete", args=[hold.pk]))
+
+    hold.refresh_from_db()
+    assert hold.lifted_at == NOW + timedelta(minutes=5) and hold.lifted_by == dpo
+    assert 'name="reason"' not in page  # read-only
+    assert deleting.status_code == 403
+
+
+def test_the_rules_page_lists_every_rule_with_the_period_in_force_and_its_limits(dpo_now, settings):
+    settings.RETENTION_CUSTOMER_INACTIVE_MONTHS = 4
+    settings.RETENTION_ACCOUNTING_YEARS = 2
+
+    with time_machine.travel(NOW, tick=False):
+        html = dpo_now.get(reverse("admin:retention_rules")).content.decode()
+
+    for name in RULES:
+        assert f'id="rule-{name}"' in html
+    assert "4 months" in html and "RETENTION_CUSTOMER_INACTIVE_MONTHS" in html
+    assert "setting 2 is outside the law" in html and "10 years" in html
+    assert "Invoices, credit notes, transactions, accepted commissions" in html
+
+
+def test_runs_are_listed_read_only_with_their_counts(dpo_now, alice):
+    with time_machine.travel(NOW, tick=False):
+        rule_apply(rule="connection_log_delete")
+        changelist = dpo_now.get(reverse("admin:retention_retentionrun_changelist")).content.decode()
+        run = RetentionRun.objects.get()
+        detail = dpo_now.get(reverse("admin:retention_retentionrun_change", args=[run.pk]))
+        deleting = dpo_now.post(reverse("admin:retention_retentionrun_delete", args=[run.pk]))
+
+    assert "connection_log_delete" in changelist and "matched=0" in changelist
+    assert reverse("admin:retention_rules") in changelist
+    assert detail.status_code == 200 and deleting.status_code == 403
+
+
+def test_the_dpo_group_may_hold_erase_and_read_runs_but_not_delete(dpo):
+    assert dpo.has_perms(
+        [
+            "retention.add_legalhold",
+            "retention.view_retentionrun",
+            "retention.erase_customer",
+            "retention.view_hostarchive",
+        ]
+    )
+    assert not dpo.has_perm("retention.delete_legalhold")
