@@ -175,7 +175,7 @@ class CustomerAdmin(UserAdmin):
             messages.warning(
                 request,
                 _("Processing of this customer is restricted (Art. 18(1)%(ground)s) since %(since)s.")
-                % {"ground": active.ground, "since": active.starts_at.date().isoformat()},
+                % {"ground": f"({active.ground})", "since": active.starts_at.date().isoformat()},
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

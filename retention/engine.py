@@ -601,17 +601,20 @@ def email_entries():
     return [e for e in registry.entries() if e.email_field]
 
 
-def erase_email_subject(email, *, reference, at, counts, held=frozenset(), tombstone=True):
-    """Erase what is held about a person known only by this address: never an account's rows (R11)."""
+def erase_email_subject(email, *, reference, at, counts, held=frozenset(), tombstone=True, created_before=None):
+    """Erase what is held about a person known only by this address: never an account's rows (R11).
+
+    `created_before`: only rows that existed then (a replay after a restore must not erase a later sign-up).
+    """
     emails = [email.strip().lower()]
     entries = email_entries()
     for entry in entries:
         if not isinstance(entry.erasure, Delete):
-            rows = email_rows(entry, emails, held, at)
+            rows = email_rows(entry, emails, held, at, created_before)
             if not _update_entry(entry, rows, counts):
                 bump_rows(counts, entry.model, "kept", rows.count())
     for entry in _referrers_first([e for e in entries if isinstance(e.erasure, Delete)]):
-        delete_rows(entry.model, email_rows(entry, emails, held, at), counts)
+        delete_rows(entry.model, email_rows(entry, emails, held, at, created_before), counts)
     bump(counts, "erased")
     if tombstone:
         kind = ErasureTombstone.Kind.EMAIL
@@ -635,11 +638,19 @@ def predict_email_subject(email, *, counts, held, at):
     bump(counts, "erased")
 
 
-def email_rows(entry, emails, held, at):
+CREATED_FIELDS = ("created_at", "submitted_at", "date_joined")
+
+
+def email_rows(entry, emails, held, at, created_before=None):
     """Rows found by email, never an account's (R11: only a linked request may touch an account)."""
     rows = entry_rows(entry, emails=emails, held=held, at=at)
     if entry.owner:
         rows = rows.filter(**{f"{entry.owner}__isnull": True})
+    if created_before is not None:
+        names = {f.name for f in entry.model._meta.concrete_fields}
+        created = next((name for name in CREATED_FIELDS if name in names), None)
+        if created:
+            rows = rows.filter(**{f"{created}__lte": created_before})
     return rows
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -323,10 +323,12 @@ def hold_lift(*, hold, actor, at=None) -> int:
 
 
 def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
-    """Erase again whatever a restore brought back of subjects erased since the backup.
+    """Erase again whatever a restore brought back of subjects erased since the backup (R63).
 
-    Tombstones come from the table and from the journal (which outlives a restore of the database); every live
-    account and email-found row is hashed in chunks and compared with them, so memory does not grow with rows.
+    Run it right after the restore, before the site takes sign-ups again. Tombstones come from the table and from
+    the journal (which outlives a restore of the database). Live accounts are matched by the hash of their id, which
+    a restore keeps; a row created after the erasure is someone new and is left alone. Rows are hashed chunk by
+    chunk, so memory does not grow with the tables.
     """
     counts = {"tombstones_restored": 0, "customers": 0, "emails": 0}
     if journal:
@@ -334,38 +336,49 @@ def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
     user = get_user_model()
     live = user._base_manager.exclude(state=user.State.ERASED).filter(is_staff=False, is_superuser=False)
     at = timezone.now()
-    for chunk in _chunks(live.order_by("pk").values_list("pk", "email").iterator(chunk_size=chunk_size), chunk_size):
-        by_digest = {engine.customer_digest(pk): pk for pk, _email in chunk}
-        by_digest.update({engine.email_digest(email): pk for pk, email in chunk})
-        found = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.CUSTOMER).filter(
-            Q(subject_digest__in=list(by_digest)) | Q(contact_digest__in=list(by_digest))
-        )
-        pks = {by_digest.get(t.subject_digest) or by_digest.get(t.contact_digest) for t in found}
-        pks.discard(None)
+    customers = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.CUSTOMER)
+    rows = live.order_by("pk").values_list("pk", "date_joined").iterator(chunk_size=chunk_size)
+    for chunk in _chunks(rows, chunk_size):
+        joined = dict(chunk)
+        by_digest = {engine.customer_digest(pk): pk for pk in joined}
+        found = [
+            t
+            for t in customers.filter(subject_digest__in=list(by_digest))
+            if joined[by_digest[t.subject_digest]] <= t.erased_at
+        ]
+        pks = sorted(by_digest[t.subject_digest] for t in found)
         if pks and not dry_run:
             with transaction.atomic():
-                batch = engine.new_counts()
                 engine.erase_customers(
-                    sorted(pks), reference="replay", at=at, counts=batch, held=engine.held_models(at), tombstones=False
+                    pks,
+                    reference="replay",
+                    at=at,
+                    counts=engine.new_counts(),
+                    held=engine.held_models(at),
+                    tombstones=False,
                 )
-                found.update(replayed_at=at)
+                customers.filter(pk__in=[t.pk for t in found]).update(replayed_at=at)
         counts["customers"] += len(pks)
-    emails = set()
+    done = set()
+    emails = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.EMAIL)
     for entry in engine.email_entries():
-        rows = entry.model._base_manager.values_list(entry.email_field, flat=True).distinct()
-        for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
-            digests = {engine.email_digest(e): e.strip().lower() for e in chunk if e}
-            hits = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.EMAIL, subject_digest__in=list(digests))
-            emails |= {digests[d] for d in hits.values_list("subject_digest", flat=True)}
-    for email in sorted(emails):
-        if not dry_run:
-            with transaction.atomic():
-                batch = engine.new_counts()
-                engine.erase_email_subject(email, reference="replay", at=at, counts=batch, tombstone=False)
-                ErasureTombstone.objects.filter(
-                    kind=ErasureTombstone.Kind.EMAIL, subject_digest=engine.email_digest(email)
-                ).update(replayed_at=at)
-        counts["emails"] += 1
+        addresses = entry.model._base_manager.values_list(entry.email_field, flat=True).distinct().order_by()
+        for chunk in _chunks(addresses.iterator(chunk_size=chunk_size), chunk_size):
+            by_digest = {engine.email_digest(e): e.strip().lower() for e in chunk if e}
+            for tombstone in emails.filter(subject_digest__in=list(by_digest)).exclude(subject_digest__in=done):
+                done.add(tombstone.subject_digest)
+                if not dry_run:
+                    with transaction.atomic():
+                        engine.erase_email_subject(
+                            by_digest[tombstone.subject_digest],
+                            reference="replay",
+                            at=at,
+                            counts=engine.new_counts(),
+                            tombstone=False,
+                            created_before=tombstone.erased_at,
+                        )
+                        emails.filter(pk=tombstone.pk).update(replayed_at=at)
+                counts["emails"] += 1
     return counts
 
 

@@ -161,4 +161,4 @@ def test_a_restricted_customer_carries_a_banner(superuser_client, alice):
 
     html = superuser_client.get(reverse("admin:accounts_user_change", args=[alice.pk])).content.decode()
 
-    assert "Processing of this customer is restricted (Art. 18(1)c)" in html
+    assert "Processing of this customer is restricted (Art. 18(1)(c))" in html

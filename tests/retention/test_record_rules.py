@@ -421,3 +421,54 @@ def test_the_period_used_is_the_one_in_force_on_the_day(settings, alice):
     assert nightly("order_stale_delete", "2026-03-02")["matched"] == 0
     assert nightly("order_stale_delete", "2026-03-03")["deleted"] == 1
     assert day("2026-03-03") - day("2026-01-01") == timedelta(days=61)
+
+
+OLD = "2015-01-10"
+RECORDS = {
+    "invoice_cancelled_delete": lambda c: factories.InvoiceFactory(
+        customer=c, status="cancelled", cancelled_at=at(OLD)
+    ),
+    "order_stale_delete": lambda c: factories.OrderFactory(customer=c, status="cancelled", status_changed_at=at(OLD)),
+    "order_data_delete": lambda c: factories.OrderFactory(customer=c, created_at=at(OLD)),
+    "support_ticket_delete": lambda c: factories.TicketFactory(customer=c, status="closed", closed_at=at(OLD)),
+    "connection_log_delete": lambda c: factories.ConnectionLogFactory(customer=c, created_at=at(OLD)),
+    "accounting_records_delete": lambda c: factories.TransactionFactory(customer=c, created_at=at(OLD)),
+    "prospect_delete": lambda c: factories.ProspectFactory(last_contact_at=at(OLD)),
+    "fraud_marker_delete": lambda c: FraudMarker.objects.create(digest="f" * 64, kind="ip", created_at=at(OLD)),
+    "public_request_unconfirmed_delete": lambda c: PendingPublicRequest.objects.create(
+        name="P", email="p@example.org", kind="access", submitted_at=at(OLD)
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(RECORDS))
+def test_a_record_under_a_legal_hold_is_never_deleted_and_its_skip_is_counted(alice, rule):
+    record = RECORDS[rule](alice)
+    hold(record, created_at=at("2016-01-01"))
+
+    counts = nightly(rule, "2030-01-01")
+
+    assert counts["skipped"] == {"legal_hold": 1}
+    assert type(record)._base_manager.filter(pk=record.pk).exists()
+
+    LegalHold.objects.update(lifted_at=at("2029-12-31"))
+    assert nightly(rule, "2030-01-01")["deleted"] >= 1
+
+
+CUSTOMER_RECORDS = (
+    "invoice_cancelled_delete",
+    "order_stale_delete",
+    "order_data_delete",
+    "support_ticket_delete",
+    "connection_log_delete",
+    "accounting_records_delete",
+)
+
+
+@pytest.mark.parametrize("rule", CUSTOMER_RECORDS)
+def test_a_hold_on_the_customer_keeps_all_their_records(alice, rule):
+    record = RECORDS[rule](alice)
+    LegalHold.objects.create(customer=alice, reason="Dispute", created_at=at("2016-01-01"))
+
+    assert nightly(rule, "2030-01-01")["skipped"] == {"legal_hold": 1}
+    assert type(record)._base_manager.filter(pk=record.pk).exists()
