@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.admin import ReadOnlyAdmin
 from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
@@ -34,17 +35,6 @@ def relogin(request, next_url):
     messages.warning(request, _("Please log in again: this action needs a login within the last 15 minutes."))
     logout(request)
     return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': next_url})}")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LegalHoldForm(forms.ModelForm):

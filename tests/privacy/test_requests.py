@@ -350,15 +350,6 @@ def test_a_new_post_mortem_directive_replaces_the_previous_one(alice):
 
 
 @pytest.mark.django_db
-def test_erasure_waits_for_the_erasure_engine(alice):
-    req = _started(alice, Kind.ERASURE)
-
-    with pytest.raises(RequestError, match="erasure engine"):
-        request_complete(req, actor=None, response="Erased.")
-    assert DataSubjectRequest.objects.get(pk=req.pk).status == Status.IN_PROGRESS
-
-
-@pytest.mark.django_db
 def test_a_public_request_enters_the_queue_only_once_confirmed(alice, outbox):
     with time_machine.travel(RECEIVED, tick=False), outbox():
         public_request_submit(name="Alice", email="Alice@Example.com", kind=Kind.ACCESS, ip="192.0.2.1")
