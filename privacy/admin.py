@@ -426,26 +426,6 @@ class CompleteForm(QueueActionForm):
                 field = forms.CharField(max_length=300, required=False, initial=req.trusted_person)
             field.label = DataSubjectRequest._meta.get_field(name).verbose_name.capitalize()
             self.fields[name] = field
-        if req.kind == Kind.ERASURE:
-            # Erasing cannot be undone: the person completing it types the reference (R23).
-            self.fields["confirm"] = forms.CharField(
-                label=_("Type the reference to confirm"),
-                required=False,
-                help_text=_("The erasure runs as soon as you submit: type %(ref)s.") % {"ref": req.reference},
-            )
-
-    def clean_confirm(self):
-        value = self.cleaned_data["confirm"].strip()
-        if value.upper() != self.req.reference:
-            raise ValidationError(_("Type %(ref)s to confirm the erasure.") % {"ref": self.req.reference})
-        return value
-
-    def warnings(self, now):
-        if self.req.kind == Kind.ERASURE:
-            return [
-                _("Completing this request erases the person's data now, as the registry says; it cannot be undone.")
-            ]
-        return []
 
     @staticmethod
     def decision_fields(req):
@@ -462,7 +442,8 @@ class CompleteForm(QueueActionForm):
 
     @classmethod
     def applies(cls, req, now):
-        return req.status in (Status.IN_PROGRESS, Status.EXTENDED)
+        # Erasure completes on the retention app's page: preview, typed email, recent login (R23).
+        return req.status in (Status.IN_PROGRESS, Status.EXTENDED) and req.kind != Kind.ERASURE
 
     def act(self, *, actor):
         decision = {name: self.cleaned_data[name] for name in self.decision_fields(self.req)}
@@ -818,6 +799,13 @@ class DataSubjectRequestAdmin(QueueOnly, admin.ModelAdmin):
     def _handover_actions(self, request, obj):
         """Buttons to the other apps' pages for this request: build the export, run the erasure."""
         actions = []
+        if obj.kind == Kind.ERASURE and obj.status in (Status.IN_PROGRESS, Status.EXTENDED) and can_work_queue(request):
+            actions.append(
+                {
+                    "label": _("Preview and run the erasure"),
+                    "url": reverse("admin:retention_erase_request", args=[obj.pk]),
+                }
+            )
         if obj.is_open and request.user.has_perm("exports.add_exportjob"):
             url = reverse("admin:exports_exportjob_build_for_request", args=[obj.pk])
             actions.append({"label": _("Build the export"), "url": url})
@@ -878,6 +866,8 @@ class DataSubjectRequestAdmin(QueueOnly, admin.ModelAdmin):
         if req is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form_class = QUEUE_ACTIONS[action]
+        if action == "complete" and req.kind == Kind.ERASURE:
+            return redirect("admin:retention_erase_request", req.pk)
         form = form_class(request.POST if request.method == "POST" else None, req=req, admin_site=self.admin_site)
         if form.is_bound and form.is_valid():
             try:

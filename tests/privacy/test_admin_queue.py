@@ -436,15 +436,16 @@ def test_the_complete_form_asks_only_for_what_the_kind_needs(dpo_client, dpo, al
     assert Restriction.objects.get(request=restriction).ground == "a"
 
 
-def test_an_erasure_is_completed_only_once_its_reference_is_typed(dpo_client, dpo, db):
+def test_an_erasure_is_completed_only_on_the_erasure_page(dpo_client, dpo, db):
     req = _started(dpo, kind="erasure")
     before = _state(req)
+    erase_url = reverse("admin:retention_erase_request", args=[req.pk])
 
-    page = _html(dpo_client.get(_url("complete", req)))
-    response = dpo_client.post(_url("complete", req), {"response": "Done.", "confirm": "yes"})
+    page = _html(dpo_client.get(_url("change", req)))
+    response = dpo_client.post(_url("complete", req), {"response": "Done."})
 
-    assert "it cannot be undone" in page
-    assert escape(f"Type {req.reference} to confirm the erasure.") in _html(response)
+    assert erase_url in page and _url("complete", req) not in page
+    assert response.status_code == 302 and response.url == erase_url
     assert _state(req) == before
 
 
