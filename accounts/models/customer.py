@@ -309,6 +309,7 @@ registry.register(
             "vat_number": "",
             "referred_by_code": "",
             "affiliate_code": None,
+            "deceased_evidence": "",
         }
     ),
     retention="customer_lifetime",

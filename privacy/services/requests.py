@@ -330,9 +330,11 @@ def request_complete(req, *, actor, response, now=None, **decision):
     for key, value in decision.items():
         setattr(req, key, value)
     req.response = response
+    # Read before carrying out: an erasure removes the very rows that say which recipients had them.
+    touched = _touched_categories(req)
     kept = _carry_out(req, actor=actor, now=now)
     _move(req, Status.COMPLETED, actor=actor, note=response, now=now)
-    _notify_recipients(req)
+    _notify_recipients(req, touched)
     _mail(req, "request_completed", kept=kept)
     return req
 
@@ -413,16 +415,16 @@ def _carry_out_objection(req, *, customer):
 NOTIFY_KINDS = (Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION)
 
 
-def _notify_recipients(req):
-    """One task per recipient of the categories the request touched (R22)."""
+def _touched_categories(req):
     if req.kind not in NOTIFY_KINDS or req.customer is None:
-        return 0
+        return []
     if req.kind == Kind.RECTIFICATION:
-        touched = [registry.entry(type(req.customer)).category]
-    else:
-        touched = [
-            e.category for e in registry.entries() if e.owner is not None and e.rows_for_user(req.customer).exists()
-        ]
+        return [registry.entry(type(req.customer)).category]
+    return [e.category for e in registry.entries() if e.owner is not None and e.rows_for_user(req.customer).exists()]
+
+
+def _notify_recipients(req, touched):
+    """One task per recipient of the categories the request touched (R22)."""
     recipients = {}
     for category in touched:
         for recipient in category.recipients:

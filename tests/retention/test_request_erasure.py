@@ -53,6 +53,17 @@ def test_completing_an_erasure_request_erases_through_the_engine_and_mails_what_
     assert "- kept: Orders — Accounting evidence kept 10 years" in body
 
 
+def test_recipients_of_the_erased_categories_are_listed_to_be_told(alice_asks, dpo):
+    from privacy.models import RecipientNotification
+
+    with time_machine.travel(NOW, tick=False):
+        request_complete(alice_asks, actor=dpo, response="Done.")
+
+    recipients = set(RecipientNotification.objects.filter(request=alice_asks).values_list("recipient", flat=True))
+    # Support tickets and domains are deleted by the erasure; their recipients are still listed (Art. 19).
+    assert {"Our hosting provider", "Domain registries and registrars"} <= recipients
+
+
 def test_the_completion_mail_lists_what_was_kept_in_the_persons_language(
     alice_asks, alice, dpo, django_capture_on_commit_callbacks
 ):
