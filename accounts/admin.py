@@ -126,6 +126,8 @@ class CustomerAdmin(UserAdmin):
                     "last_login",
                     "date_joined",
                     "email_verified_at",
+                    "deceased_at",
+                    "deceased_evidence",
                 )
             },
         ),
@@ -165,6 +167,13 @@ class CustomerAdmin(UserAdmin):
         if obj is None or obj.pk is None:
             return "-"
         return render_to_string("admin/accounts/personal_data.html", {"categories": personal_data_for(obj)})
+
+    def get_queryset(self, request):
+        # R48: archived customers are hidden from staff who do not work the privacy queue.
+        qs = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm("privacy.work_queue"):
+            return qs
+        return qs.exclude(state=User.State.ARCHIVED)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # R24: whoever opens a restricted customer sees it before touching anything.

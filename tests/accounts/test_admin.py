@@ -162,3 +162,19 @@ def test_a_restricted_customer_carries_a_banner(superuser_client, alice):
     html = superuser_client.get(reverse("admin:accounts_user_change", args=[alice.pk])).content.decode()
 
     assert "Processing of this customer is restricted (Art. 18(1)(c))" in html
+
+
+@pytest.mark.django_db
+def test_archived_customers_are_hidden_from_support_staff_but_not_from_the_dpo(client, dpo, alice, bob):
+    alice.set_state("archived")
+    alice.save()
+    support = factories.StaffFactory(email="support@example.com")
+    support.groups.add(Group.objects.get(name="Support"))
+    client.force_login(support)
+    url = reverse("admin:accounts_user_changelist")
+
+    assert "alice@example.com" not in client.get(url).content.decode()
+    assert "bob@example.com" in client.get(url).content.decode()
+    assert client.get(reverse("admin:accounts_user_change", args=[alice.pk])).status_code == 302
+    client.force_login(dpo)
+    assert "alice@example.com" in client.get(url).content.decode()
