@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence, User
+from accounts.ownership import client_ip, user_agent
 from config.mail import mail_send
 from privacy.models import ConsentRecord, Purpose
 from privacy.services import consent_record
@@ -55,8 +56,8 @@ def customer_signup(
         customer=customer,
         choices=marketing,
         source=ConsentRecord.Source.SIGNUP,
-        ip=request.META.get("REMOTE_ADDR") if request else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
+        ip=client_ip(request),
+        user_agent=user_agent(request),
         only_changes=False,
     )
     token = signing.dumps({"u": customer.pk, "e": customer.email}, salt=SIGNUP_SALT)

@@ -6,15 +6,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.models import ConnectionLog
-
-
-def client_ip(request):
-    # REMOTE_ADDR only: behind a proxy, the proxy must set it (X-Forwarded-For is forgeable).
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
-
-
-def _user_agent(request):
-    return (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300]
+from accounts.ownership import client_ip, user_agent
 
 
 @receiver(user_logged_in)
@@ -24,7 +16,7 @@ def log_successful_login(sender, request, user, **kwargs):
         customer=user,
         created_at=now,
         ip=client_ip(request),
-        user_agent=_user_agent(request),
+        user_agent=user_agent(request),
         success=True,
     )
     get_user_model().objects.filter(pk=user.pk).update(last_activity_at=now)
@@ -37,6 +29,6 @@ def log_failed_login(sender, credentials, request=None, **kwargs):
     ConnectionLog.objects.create(
         customer=customer,
         ip=client_ip(request),
-        user_agent=_user_agent(request),
+        user_agent=user_agent(request),
         success=False,
     )

@@ -1,6 +1,6 @@
 """The client area: sign-up, log-in, profile, and read-only lists of what the customer owns.
 
-Every customer object is fetched through `_owned` / `_get_owned`, which scope it to the
+Every customer object is fetched through accounts.ownership, which scopes it to the
 logged-in customer through the personal-data registry, so another customer's id is a 404 (R05).
 """
 
@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,21 +28,11 @@ from accounts.models import (
     Transaction,
     User,
 )
+from accounts.ownership import client_ip, get_owned_or_404, owned, user_agent
 from privacy.models import ConsentRecord
-from privacy.registry import registry
 from privacy.services import consent_current, consent_record
 
 PAGE_SIZE = 25
-
-
-def _owned(request, model):
-    """The only way to query a customer's objects: scoped by the registry's owner lookup."""
-    return registry.entry(model).rows_for_user(request.user)
-
-
-def _get_owned(request, model, pk, *, related=()):
-    qs = _owned(request, model)
-    return get_object_or_404(qs.select_related(*related) if related else qs, pk=pk)
 
 
 def _page(request, queryset):
@@ -99,13 +89,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def dashboard(request):
     counts = {
-        "orders": _owned(request, Order).count(),
-        "services": _owned(request, Service).filter(status=Service.Status.ACTIVE).count(),
-        "domains": _owned(request, Domain).count(),
-        "invoices_unpaid": _owned(request, Invoice).filter(status=Invoice.Status.UNPAID).count(),
-        "tickets_open": _owned(request, SupportTicket).filter(status=SupportTicket.Status.OPEN).count(),
+        "orders": owned(request, Order).count(),
+        "services": owned(request, Service).filter(status=Service.Status.ACTIVE).count(),
+        "domains": owned(request, Domain).count(),
+        "invoices_unpaid": owned(request, Invoice).filter(status=Invoice.Status.UNPAID).count(),
+        "tickets_open": owned(request, SupportTicket).filter(status=SupportTicket.Status.OPEN).count(),
     }
-    recent_orders = _owned(request, Order)[:5]
+    recent_orders = owned(request, Order)[:5]
     return render(
         request,
         "accounts/dashboard.html",
@@ -127,8 +117,8 @@ def profile(request):
                 customer=customer,
                 choices=consent_form.cleaned_data,
                 source=ConsentRecord.Source.PROFILE,
-                ip=request.META.get("REMOTE_ADDR"),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                ip=client_ip(request),
+                user_agent=user_agent(request),
             )
             messages.success(request, _("Your choices are saved.") if n else _("Nothing changed."))
             return redirect("accounts:profile")
@@ -172,7 +162,7 @@ def email_confirm(request, token):
 def _list_view(model, template, *, related=(), filter_=None):
     @login_required
     def view(request):
-        qs = _owned(request, model)
+        qs = owned(request, model)
         if related:
             qs = qs.select_related(*related)
         if filter_:
@@ -195,7 +185,7 @@ commission_list = _list_view(AffiliateCommission, "accounts/commission_list.html
 
 @login_required
 def order_detail(request, pk):
-    order = _get_owned(request, Order, pk)
+    order = get_owned_or_404(request, Order, pk)
     return render(
         request,
         "accounts/order_detail.html",
@@ -210,7 +200,7 @@ def order_detail(request, pk):
 
 @login_required
 def service_detail(request, pk):
-    service = _get_owned(request, Service, pk, related=("order",))
+    service = get_owned_or_404(request, Service, pk, related=("order",))
     return render(
         request,
         "accounts/service_detail.html",
@@ -221,7 +211,7 @@ def service_detail(request, pk):
 @login_required
 def invoice_detail(request, pk):
     # Drafts are not the customer's documents yet: only issued invoices are shown.
-    invoice = get_object_or_404(_owned(request, Invoice).filter(number__isnull=False), pk=pk)
+    invoice = get_owned_or_404(request, Invoice, pk, queryset=owned(request, Invoice).filter(number__isnull=False))
     return render(
         request,
         "accounts/invoice_detail.html",
@@ -235,7 +225,7 @@ def invoice_detail(request, pk):
 
 @login_required
 def ticket_detail(request, pk):
-    ticket = _get_owned(request, SupportTicket, pk)
+    ticket = get_owned_or_404(request, SupportTicket, pk)
     # Staff are shown by role only (R67): the template never reads message.author.
     msgs = ticket.messages.only("author_role", "body", "created_at")
     return render(

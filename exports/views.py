@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.ownership import client_ip, get_owned_or_404, owned
 from exports.forms import TransmitForm
 from exports.models import DownloadLog, ExportJob, Status, Transmission, token_digest
 from exports.services import (
@@ -25,16 +26,15 @@ from exports.services import (
     transmission_for_token,
     transmission_request,
 )
-from privacy.registry import registry
 
 
-def jobs_of(user):
-    """The only way to reach a customer's exports; those the DPO still prepares for an open request are hidden."""
-    return registry.entry(ExportJob).rows_for_user(user).filter(deliver_to_subject=True)
+def jobs_of(request):
+    """A customer's exports; those the DPO still prepares for an open request are hidden."""
+    return owned(request, ExportJob).filter(deliver_to_subject=True)
 
 
 def _get_job(request, pk):
-    return get_object_or_404(jobs_of(request.user), pk=pk)
+    return get_owned_or_404(request, ExportJob, pk, queryset=jobs_of(request))
 
 
 def _back():
@@ -114,7 +114,7 @@ def _file(request, job, *, role, transmission=None):
         user=request.user if request.user.is_authenticated else None,
         transmission=transmission,
         role=role,
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
     )
     response = FileResponse(handle, as_attachment=True, filename=job.download_name, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"

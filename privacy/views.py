@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Order
-from accounts.views import _get_owned, _owned
+from accounts.ownership import client_ip, get_owned_or_404, owned
 from privacy import forms
 from privacy.models import PROFILE_PURPOSES, DataSubjectRequest, Purpose, RequestEvent
 from privacy.models.requests import Channel, Kind, ObjectionScope, Status
@@ -47,7 +47,7 @@ def _my_data_url(anchor=""):
 
 
 def _automated_orders(request):
-    return _owned(request, Order).filter(automated_decision=True)
+    return owned(request, Order).filter(automated_decision=True)
 
 
 def _shown(value):
@@ -85,7 +85,7 @@ def _categories(customer):
 
 def _my_data_page(request, *, form=None, delete_form=None, status=200):
     customer = request.user
-    owned_requests = _owned(request, DataSubjectRequest)
+    owned_requests = owned(request, DataSubjectRequest)
     shown_requests = (
         owned_requests.select_related("order")
         .prefetch_related(
@@ -153,7 +153,7 @@ def request_file_view(request):
 @login_required
 @require_POST
 def request_withdraw_view(request, pk):
-    req = _get_owned(request, DataSubjectRequest, pk)
+    req = get_owned_or_404(request, DataSubjectRequest, pk)
     try:
         request_withdraw(req, customer=request.user)
     except RequestError as e:
@@ -187,7 +187,7 @@ def delete_account(request):
 @require_POST
 def order_review(request, pk):
     """'Ask for a human review' of an order decided by an automatic rule (R28, Art. 22(3))."""
-    order = _get_owned(request, Order, pk)
+    order = get_owned_or_404(request, Order, pk)
     if not order.automated_decision:
         raise Http404
     form = forms.ReviewForm(request.POST)
@@ -236,7 +236,7 @@ def public_request(request):
                 kind=data["kind"],
                 details=data["details"],
                 is_guardian=data["is_guardian"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 http_request=request,
             )
             # The same answer whether or not the address has an account.

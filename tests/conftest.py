@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.factories import PASSWORD, CustomerFactory, StaffFactory
@@ -13,6 +14,13 @@ def _celery_runs_inline():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A request for a customer who speaks French leaves French active in this thread; reset it.
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -26,5 +26,5 @@ class Panel:
 @register.simple_tag(takes_context=True)
 def customer_exports(context):
     """The logged-in customer's newest exports, in one query."""
-    jobs = jobs_of(context["request"].user).select_related("request").order_by("-created_at", "-pk")[:SHOWN]
+    jobs = jobs_of(context["request"]).select_related("request").order_by("-created_at", "-pk")[:SHOWN]
     return Panel(list(jobs), settings.EXPORT_RETENTION_DAYS)
