@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacy.middleware.CookieConsentMiddleware",
+    "privacy.middleware.PolicyApprovalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.cookies.cookie_context",
             ],
         },
     },
@@ -193,8 +196,26 @@ PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
 # Key of the HMAC-SHA256 hashes on the suppression list; must survive restores, so not derived at random.
 SUPPRESSION_KEY = env("SUPPRESSION_KEY", default=SECRET_KEY)
 
-# Version of the privacy policy that consents given now refer to (R36).
+# Version of the privacy policy that consents cite until a version is published in the admin (R36).
 PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2026-11-01")
+
+# The published policy (R41): who the controller is, where the data is hosted, where letters go.
+CONTROLLER_NAME = env("CONTROLLER_NAME", default="Example Hosting SAS")
+CONTROLLER_ADDRESS = env("CONTROLLER_ADDRESS", default="1 rue de l'Exemple, 74000 Annecy, France")
+CONTROLLER_EMAIL = env("CONTROLLER_EMAIL", default="contact@example.com")
+HOSTING_LOCATION = env("HOSTING_LOCATION", default="France (European Union)")
+PRIVACY_POSTAL_ADDRESS = env("PRIVACY_POSTAL_ADDRESS", default=f"Data protection officer, {CONTROLLER_ADDRESS}")
+
+# How long after a substantial policy change every page shows a notice (R43).
+POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
+
+# Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
+ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")
+ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
+# R35: first-party anonymous audience measurement without consent, unless the visitor refused it.
+AUDIENCE_MEASUREMENT_EXEMPT = env.bool("AUDIENCE_MEASUREMENT_EXEMPT", default=False)
+# Lifetime of the persistent affiliate cookie, set only after consent; never more than 13 months (R83).
+AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
 # Production hardening (R68): HTTPS only, HSTS for a year, secure cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -292,6 +313,11 @@ ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
 # Every night at 02:30 site time: every retention rule, as of that day.
+# Every hour at :25: resume the mailing about a substantial policy change, if a worker died mid-way (R43).
+CELERY_BEAT_SCHEDULE["policy-notifications-resume"] = {
+    "task": "privacy.tasks.resume_policy_notifications",
+    "schedule": crontab(minute=25),
+}
 CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "retention.tasks.retention_nightly",
     "schedule": crontab(hour=2, minute=30),

@@ -962,3 +962,6 @@ class SuppressionEntryAdmin(QueueLedgerAdmin):
     list_display = ("kind", "source", "created_at")
     list_filter = ("kind", "source")
     search_fields = ("source",)
+
+
+from privacy import admin_policy  # noqa: E402, F401  (the policy back-office, registered on import)

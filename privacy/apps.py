@@ -9,7 +9,10 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from privacy import contrib  # noqa: F401
+        from privacy import (
+            contrib,  # noqa: F401
+            tasks,  # noqa: F401  (registers the tasks that services queue by name)
+        )
         from privacy.registry import registry
 
         @checks.register()

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.services.policy import policy_notifications_resume, policy_notify_batch
 from privacy.services.requests import public_requests_purge, requests_digest
 
 
@@ -13,3 +14,17 @@ def dpo_digest():
 @shared_task
 def purge_unconfirmed_public_requests():
     return public_requests_purge()
+
+
+@shared_task
+def notify_policy_change(version_id):
+    """One batch of the mailing about a substantial policy change; queues the next batch until everyone is told."""
+    result = policy_notify_batch(version_id=version_id)
+    if not result["done"]:
+        notify_policy_change.delay(version_id)
+    return result
+
+
+@shared_task
+def resume_policy_notifications():
+    return policy_notifications_resume()

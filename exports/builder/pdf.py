@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from exports.builder.rows import Display, column_label
 from privacy.models.requests import Kind
+from privacy.policy_page import art15_context
 from retention.rules import RULES
 
 # Records with more columns than this are too wide for a portrait table: a few are printed as cards
@@ -89,6 +90,7 @@ def render(context, path):
         "pdf/export_report.html",
         {
             **context,
+            **art15_context(),
             "title": title,
             "categories": categories,
             "requested_by_staff": bool(job.requested_by_id and job.requested_by.is_staff),

@@ -1,5 +1,13 @@
 from privacy.models.base import AppendOnlyError
-from privacy.models.consents import MARKETING_PURPOSES, PROFILE_PURPOSES, ConsentQuerySet, ConsentRecord, Purpose
+from privacy.models.consents import (
+    COOKIE_PURPOSES,
+    MARKETING_PURPOSES,
+    PROFILE_PURPOSES,
+    ConsentQuerySet,
+    ConsentRecord,
+    Purpose,
+)
+from privacy.models.policy import PolicyText, PolicyVersion, Processor, TransferTool
 from privacy.models.requests import (
     DataSubjectRequest,
     PendingPublicRequest,
@@ -11,6 +19,11 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "COOKIE_PURPOSES",
+    "PolicyText",
+    "PolicyVersion",
+    "Processor",
+    "TransferTool",
     "MARKETING_PURPOSES",
     "PROFILE_PURPOSES",
     "AppendOnlyError",

@@ -39,3 +39,11 @@ def privacy_dashboard():
 @register.filter
 def days_left(req):
     return req.days_left()
+
+
+@register.simple_tag
+def authority():
+    """The supervisory authority, one constant for pages, mails and the PDF."""
+    from privacy.authority import CNIL
+
+    return CNIL
