@@ -216,3 +216,15 @@ def test_an_affiliate_sees_only_reference_date_amount_and_status(client, db, sen
 
     assert "ORD-1" in text
     assert sensitive not in text
+
+
+def test_the_banner_keeps_to_the_csp_no_inline_script_without_a_nonce(client, db, settings):
+    import re
+
+    settings.ANALYTICS_TAG_URL = "https://stats.example.net/tag.js"
+    choose(client, "accept_all")
+    response = client.get(PAGE)
+
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts and all("nonce=" in s and 'nonce=""' not in s for s in scripts)
