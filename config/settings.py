@@ -209,6 +209,21 @@ PRIVACY_POSTAL_ADDRESS = env("PRIVACY_POSTAL_ADDRESS", default=f"Data protection
 # How long after a substantial policy change every page shows a notice (R43).
 POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
 
+# Marketing (R37-R40, R76-R78). Senders per channel: email goes through the mail helper; the others through a
+# class with send(*, to, text) — by default one that writes a file per message, as mail does in development.
+MARKETING_SENDERS = {
+    "sms": env("MARKETING_SMS_SENDER", default="privacy.marketing.senders.FileSender"),
+    "social": env("MARKETING_SOCIAL_SENDER", default="privacy.marketing.senders.FileSender"),
+}
+MARKETING_OUTBOX = Path(env("MARKETING_OUTBOX", default=str(RUN_DIR / "marketing")))
+MARKETING_BATCH = env.int("MARKETING_BATCH", default=500)
+UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
+# R76: the age of digital consent per country, each raised to the policy's floor (16, or 13 for the US).
+DIGITAL_CONSENT_AGE = {"FR": 15, "DE": 16, "ES": 14, "IT": 14, "BE": 13, "AT": 14, "IE": 16, "NL": 16, "US": 13}
+DIGITAL_CONSENT_AGE_DEFAULT = 16
+DIGITAL_CONSENT_FLOOR = env.int("DIGITAL_CONSENT_FLOOR", default=16)
+DIGITAL_CONSENT_FLOOR_US = env.int("DIGITAL_CONSENT_FLOOR_US", default=13)
+
 # Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
 ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")
 ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
@@ -289,6 +304,7 @@ RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=10)
 RETENTION_ORDER_DATA_YEARS = env.int("RETENTION_ORDER_DATA_YEARS", default=10)
 RETENTION_SUPPORT_TICKET_YEARS = env.int("RETENTION_SUPPORT_TICKET_YEARS", default=3)
 RETENTION_CONNECTION_LOG_MONTHS = env.int("RETENTION_CONNECTION_LOG_MONTHS", default=12)
+RETENTION_ENGAGEMENT_MONTHS = env.int("RETENTION_ENGAGEMENT_MONTHS", default=13)
 RETENTION_PROSPECT_YEARS = env.int("RETENTION_PROSPECT_YEARS", default=3)
 RETENTION_COOKIE_CONSENT_MONTHS = env.int("RETENTION_COOKIE_CONSENT_MONTHS", default=13)
 RETENTION_COOKIE_REFUSAL_MONTHS = env.int("RETENTION_COOKIE_REFUSAL_MONTHS", default=6)
@@ -317,6 +333,11 @@ ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-jou
 CELERY_BEAT_SCHEDULE["policy-notifications-resume"] = {
     "task": "privacy.tasks.resume_policy_notifications",
     "schedule": crontab(minute=25),
+}
+# Every ten minutes: resume any campaign left sending (a worker died, the broker was down).
+CELERY_BEAT_SCHEDULE["campaigns-resume"] = {
+    "task": "privacy.tasks.resume_campaigns",
+    "schedule": crontab(minute="*/10"),
 }
 CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "retention.tasks.retention_nightly",

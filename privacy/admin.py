@@ -964,4 +964,4 @@ class SuppressionEntryAdmin(QueueLedgerAdmin):
     search_fields = ("source",)
 
 
-from privacy import admin_policy  # noqa: E402, F401  (the policy back-office, registered on import)
+from privacy import admin_marketing, admin_policy  # noqa: E402, F401  (registered on import)

@@ -17,6 +17,7 @@ from privacy.cookies import (
     affiliate_cookie_days,
     read_choice,
 )
+from privacy.marketing.audience import consent_processing_blocked
 from privacy.models import Purpose
 from privacy.services.policy import current_policy_cached, policy_awaiting_acceptance
 
@@ -30,6 +31,10 @@ class CookieConsentMiddleware:
 
     def __call__(self, request):
         request.cookie_choice = choice = read_choice(request)
+        user = getattr(request, "user", None)
+        if choice.any_granted and user is not None and user.is_authenticated and consent_processing_blocked(user):
+            # A restriction (R24) or a minor without parental consent (R77) stops every optional cookie.
+            choice.granted = {}
         ref = request.GET.get("ref", "")
         if ref and AFFILIATE_CODE.match(ref) and hasattr(request, "session"):
             # R83: the code of this visit lives in the server-side session, which needs no consent.

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.marketing.campaigns import campaign_send_batch, campaigns_resume
 from privacy.services.policy import policy_notifications_resume, policy_notify_batch
 from privacy.services.requests import public_requests_purge, requests_digest
 
@@ -28,3 +29,14 @@ def notify_policy_change(version_id):
 @shared_task
 def resume_policy_notifications():
     return policy_notifications_resume()
+
+
+@shared_task
+def send_campaign_batch(campaign_id):
+    """One batch of a campaign; the service queues the next one until everyone was considered."""
+    return campaign_send_batch(campaign_id=campaign_id)
+
+
+@shared_task
+def resume_campaigns():
+    return campaigns_resume()

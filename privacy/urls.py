@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import policy_views, views
+from privacy import marketing_views, policy_views, views
 
 app_name = "privacy"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("privacy/versions/<str:number>/", policy_views.policy_version, name="policy_version"),
     path("privacy/cookies/", policy_views.cookie_settings, name="cookie_settings"),
     path("privacy/accept/", policy_views.policy_accept_view, name="policy_accept"),
+    path("unsubscribe/<str:token>/", marketing_views.unsubscribe_view, name="unsubscribe"),
+    path("m/o/<str:token>/", marketing_views.open_pixel, name="engagement_open"),
     path("privacy/request/", views.public_request, name="public_request"),
     path("privacy/request/confirm/<str:token>/", views.public_request_confirm_view, name="public_request_confirm"),
 ]

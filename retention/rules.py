@@ -343,6 +343,18 @@ RULES = {
             why=_("The suppression hash stays."),
         ),
         Rule(
+            "engagement_delete",
+            _("Email engagement events (opens and clicks)"),
+            _("recorded at"),
+            "delete",
+            setting="RETENTION_ENGAGEMENT_MONTHS",
+            default=13,
+            unit=MONTHS,
+            ceiling=25,
+            exceptions=("legal_hold",),
+            why=_("Only recorded for people who agreed to engagement measurement (R40)."),
+        ),
+        Rule(
             "cookie_consent_expire",
             _("Cookie consent"),
             _("given at"),

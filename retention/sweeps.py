@@ -41,6 +41,7 @@ RUN_ORDER = (
     "order_data_delete",
     "support_ticket_delete",
     "connection_log_delete",
+    "engagement_delete",
     "prospect_delete",
     "fraud_marker_delete",
     "request_file_anonymise",
@@ -668,6 +669,20 @@ class ConnectionLogs(RecordSweep):
         return self.model._base_manager.filter(created_at__lt=RULES[self.rule].cutoff(ctx.as_of))
 
 
+class EngagementEvents(RecordSweep):
+    rule = "engagement_delete"
+    owner = "delivery__customer"
+
+    @property
+    def model(self):
+        from privacy.models import EngagementEvent
+
+        return EngagementEvent
+
+    def due(self, ctx):
+        return self.model._base_manager.filter(created_at__lt=RULES[self.rule].cutoff(ctx.as_of))
+
+
 class ByEmailSweep(RecordSweep):
     """Rows found by email, which an erasure earlier in the run deletes for the customers it erases."""
 
@@ -975,6 +990,7 @@ def _build():
         "order_data_delete": [OrderData()],
         "support_ticket_delete": [SupportTickets()],
         "connection_log_delete": [ConnectionLogs()],
+        "engagement_delete": [EngagementEvents()],
         "prospect_delete": [Prospects()],
         "fraud_marker_delete": [FraudMarkers()],
         "request_file_anonymise": [RequestFiles(), *_request_trails()],

@@ -7,6 +7,14 @@ from privacy.models.consents import (
     ConsentRecord,
     Purpose,
 )
+from privacy.models.marketing import (
+    CHANNEL_PURPOSE,
+    Campaign,
+    CampaignDelivery,
+    Channel,
+    EngagementEvent,
+    ParentalConsent,
+)
 from privacy.models.policy import PolicyText, PolicyVersion, Processor, TransferTool
 from privacy.models.requests import (
     DataSubjectRequest,
@@ -19,6 +27,12 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "CHANNEL_PURPOSE",
+    "Campaign",
+    "CampaignDelivery",
+    "Channel",
+    "EngagementEvent",
+    "ParentalConsent",
     "COOKIE_PURPOSES",
     "PolicyText",
     "PolicyVersion",

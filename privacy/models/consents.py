@@ -19,6 +19,7 @@ class Purpose(models.TextChoices):
     ANALYTICS = "analytics", _("Audience measurement cookies")
     AFFILIATION = "affiliation", _("Affiliation tracking cookies")
     POLICY = "policy", _("Privacy policy accepted")
+    ENGAGEMENT = "email_engagement", _("Email engagement measurement (opens and clicks)")
 
 
 MARKETING_PURPOSES = (
@@ -27,7 +28,7 @@ MARKETING_PURPOSES = (
     Purpose.MARKETING_SOCIAL,
 )
 # What a customer can switch on or off on the profile page; cookie purposes belong to the banner.
-PROFILE_PURPOSES = (*MARKETING_PURPOSES, Purpose.ADVERTISING)
+PROFILE_PURPOSES = (*MARKETING_PURPOSES, Purpose.ADVERTISING, Purpose.ENGAGEMENT)
 # What the cookie banner asks about, each only after consent (R31).
 COOKIE_PURPOSES = (Purpose.ANALYTICS, Purpose.ADVERTISING, Purpose.AFFILIATION)
 

@@ -48,15 +48,3 @@ def consent_record(
     ]
     ConsentRecord.objects.bulk_create(rows)
     return len(rows)
-
-
-def marketing_allowed(*, customer, purpose) -> bool:
-    """The one check every campaign makes (R24, R25, R37): a current grant, no restriction, not suppressed."""
-    from privacy.models import Restriction
-    from privacy.services.suppression import is_suppressed
-
-    if not consent_current(customer=customer).get(purpose):
-        return False
-    if Restriction.objects.active().filter(customer=customer).exists():
-        return False
-    return not is_suppressed(email=customer.email, phone=customer.phone)

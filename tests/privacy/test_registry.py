@@ -107,6 +107,12 @@ def _everything(customer):
     Restriction.objects.create(customer=customer, request=req, ground="a")
     RecipientNotification.objects.create(request=req, recipient="Our hosting provider", categories="Orders")
     PostMortemDirective.objects.create(customer=customer, instruction="keep")
+    from privacy.models import Campaign, CampaignDelivery, EngagementEvent, ParentalConsent
+
+    campaign = Campaign.objects.get_or_create(name="News", defaults={"text": "Hi"})[0]
+    delivery = CampaignDelivery.objects.create(campaign=campaign, customer=customer, channel="email", tracked=True)
+    EngagementEvent.objects.create(delivery=delivery, kind="open")
+    ParentalConsent.objects.create(customer=customer, guardian_name="Parent", method="email")
 
 
 @pytest.mark.django_db
