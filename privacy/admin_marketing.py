@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from privacy.marketing.audience import REASONS
 from privacy.marketing.campaigns import CampaignError, campaign_dry_run, campaign_start
 from privacy.models import Campaign, ParentalConsent
+from privacy.services.minors import parental_consent_record
 
 
 def _exclusions_text(excluded):
@@ -54,6 +55,15 @@ class ParentalConsentAdmin(admin.ModelAdmin):
     exclude = ("recorded_by",)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        # Through the service, which also clears the minor flag so the scheduled erasure is called off.
+        saved = parental_consent_record(
+            customer=obj.customer,
+            guardian_name=obj.guardian_name,
+            guardian_email=obj.guardian_email,
+            method=obj.method,
+            given_at=obj.given_at,
+            actor=request.user,
+        )
+        obj.pk = saved.pk
