@@ -48,6 +48,7 @@ LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_
 @admin.register(User)
 class CustomerAdmin(UserAdmin):
     ordering = ("-date_joined",)
+    actions = ["flag_minor"]
     list_display = (
         "email",
         "first_name",
@@ -73,6 +74,22 @@ class CustomerAdmin(UserAdmin):
         "company",
         "vat_number",
     )
+
+    @admin.action(description=_("Flag as a minor without parental consent"), permissions=["change"])
+    def flag_minor(self, request, queryset):
+        flagged = sum(services.customer_flag_minor(customer=c, actor=request.user) for c in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d account flagged: its consent-based processing stopped, and it will be erased unless parental"
+                " consent is recorded.",
+                "%(n)d accounts flagged: their consent-based processing stopped, and they will be erased unless"
+                " parental consent is recorded.",
+                flagged,
+            )
+            % {"n": flagged},
+        )
+
     readonly_fields = (
         "state_changed_at",
         "archived_at",

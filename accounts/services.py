@@ -124,6 +124,20 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
     return len(logs)
 
 
+def customer_flag_minor(*, customer, actor) -> int:
+    """Staff flag an account as a minor without valid parental consent (R78): consent-based processing stops at once
+    (the privacy app's gate reads the flag) and the `minor_erase` rule erases the account after its period, unless
+    parental consent is recorded first. Logged in the change log."""
+    if customer.flagged_minor_at:
+        return 0
+    return customer_update(
+        customer=customer,
+        changes={"flagged_minor_at": timezone.now()},
+        actor=actor,
+        channel=ChangeLog.Channel.ADMIN,
+    )
+
+
 def email_change_request(*, customer, new_email, request=None):
     """Mail a confirmation link to the new address; nothing changes until it is clicked (R03)."""
     token = signing.dumps(

@@ -52,7 +52,7 @@ def classify(customers, purpose, *, now=None) -> dict[int, str | None]:
     grants = dict(ConsentRecord.objects.filter(pk__in=latest, granted=True).values_list("customer_id", "created_at"))
     restricted = set(Restriction.objects.active(now).filter(customer__in=pks).values_list("customer_id", flat=True))
     given = ParentalConsent.objects.filter(customer__in=pks, withdrawn_at__isnull=True)
-    parental = set(given.values_list("customer_id", flat=True))
+    parental = {pk for pk, at in given.values_list("customer_id", "given_at") if _after_flag(people[pk], at)}
     objected = set(
         DataSubjectRequest.objects.filter(
             customer__in=pks, kind=Kind.OBJECTION, objection_scope=ObjectionScope.MARKETING
@@ -90,6 +90,11 @@ def classify(customers, purpose, *, now=None) -> dict[int, str | None]:
     return found
 
 
+def _after_flag(customer, given_at) -> bool:
+    # A flag says staff found no valid parental consent: only one given after it counts.
+    return customer.flagged_minor_at is None or given_at >= customer.flagged_minor_at
+
+
 def marketing_allowed(*, customer, purpose, now=None) -> bool:
     """The one check for one person; campaigns use `classify` for a batch, which is the same rule."""
     return classify([customer], purpose, now=now).get(customer.pk) is None
@@ -101,7 +106,9 @@ def consent_processing_blocked(customer, now=None) -> str | None:
         return "restricted"
     if (
         customer.flagged_minor_at
-        and not ParentalConsent.objects.filter(customer=customer, withdrawn_at__isnull=True).exists()
+        and not ParentalConsent.objects.filter(
+            customer=customer, withdrawn_at__isnull=True, given_at__gte=customer.flagged_minor_at
+        ).exists()
     ):
         return "minor"
     return None

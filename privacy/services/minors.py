@@ -18,17 +18,6 @@ def consent_age(country_code: str) -> int:
     return max(age, floor)
 
 
-def minor_flag(*, customer, actor) -> int:
-    """Staff flag an account as a minor without parental consent: consent-based processing stops at once (the one
-    gate reads the flag), and the `minor_erase` rule erases the account after its period unless parental consent
-    arrives. Recorded in the change log; returns 1, or 0 when a valid parental consent is on file."""
-    if ParentalConsent.objects.filter(customer=customer, withdrawn_at__isnull=True).exists():
-        return 0
-    return customer_update(
-        customer=customer, changes={"flagged_minor_at": timezone.now()}, actor=actor, channel=ChangeLog.Channel.ADMIN
-    )
-
-
 @transaction.atomic
 def parental_consent_record(*, customer, guardian_name, method, actor, guardian_email="", given_at=None):
     """Who gave parental consent, how and when (R77); it clears the minor flag, so the erasure is called off."""

@@ -9,10 +9,11 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import ChangeLog
+from accounts.services import customer_flag_minor as minor_flag
 from privacy.marketing.audience import classify
 from privacy.models import Purpose, RequestEvent, Restriction
 from privacy.services import consent_record
-from privacy.services.minors import consent_age, minor_flag, parental_consent_record
+from privacy.services.minors import consent_age, parental_consent_record
 from privacy.services.restrictions import RestrictionError, restriction_lift
 from retention.sweeps import SWEEPS
 from tests.factories import CustomerFactory
@@ -62,7 +63,13 @@ def test_a_flagged_minor_is_erased_after_thirty_days_unless_parental_consent_arr
     due = {c.pk for sweep in SWEEPS["minor_erase"] for c in sweep.due(_ctx(datetime(2026, 3, 5).date()))}
     assert erased.pk in due and saved.pk not in due
     assert saved.flagged_minor_at is None
-    assert minor_flag(customer=saved, actor=dpo) == 0  # consent on file: nothing to flag
+    # Staff flag again: the consent on file was found invalid, so it no longer counts.
+    assert minor_flag(customer=saved, actor=dpo) == 1
+    saved.refresh_from_db()
+    assert classify([saved], Purpose.MARKETING_EMAIL) == {saved.pk: "no_consent"}
+    from privacy.marketing.audience import consent_processing_blocked
+
+    assert consent_processing_blocked(saved) == "minor"
 
 
 def _ctx(as_of):
@@ -99,3 +106,13 @@ def test_a_restriction_cannot_be_lifted_without_notice(alice, dpo):
         restriction_lift(restriction=restriction, actor=dpo, on=timezone.now() - timedelta(minutes=1))
     restriction.refresh_from_db()
     assert restriction.ends_at is None and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_staff_flag_a_minor_from_the_customer_list(admin_client):
+    child = CustomerFactory()
+
+    admin_client.post("/admin/accounts/user/", {"action": "flag_minor", "_selected_action": [child.pk]})
+
+    child.refresh_from_db()
+    assert child.flagged_minor_at is not None

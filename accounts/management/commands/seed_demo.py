@@ -36,6 +36,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import invoice_credit, invoice_issue, invoice_numbers_take
+from privacy.demo_marketing import seed_campaign
 from privacy.demo_policy import seed_policy
 from privacy.models import ConsentRecord, Purpose
 from privacy.registry import registry
@@ -1498,6 +1499,7 @@ class Command(BaseCommand):
         created, skipped = NamedPopulation(now=now, password_hash=password_hash).run()
         self.stdout.write(f"Named people: {created} created, {skipped} already there.")
         self.stdout.write(f"Privacy policy and processors: {seed_policy()} rows created.")
+        self.stdout.write(f"Demo marketing campaign started: {seed_campaign()}.")
 
         if customers:
             generated_started = time.monotonic()
