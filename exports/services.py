@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.languages import subject_language
+from config.links import LinkInvalid
 from config.mail import mail_send
 from exports.builder import build_archive
 from exports.models import ACTIVE_STATUSES, ExportJob, Status, Transmission
@@ -38,10 +40,6 @@ class ExportError(Exception):
     """A refusal the person acting should read."""
 
 
-class LinkInvalid(Exception):
-    pass
-
-
 def site_link(path):
     return settings.EXPORT_SITE_URL + path
 
@@ -55,12 +53,6 @@ def _send(job_id):
 def _dispatch(job_id):
     # robust: with the broker down the page still answers; the job stays pending and the beat job sends it again.
     transaction.on_commit(lambda: _send(job_id), robust=True)
-
-
-def _language(customer):
-    if customer is not None and customer.preferred_language:
-        return customer.preferred_language
-    return settings.LANGUAGE_CODE
 
 
 def export_request(*, customer=None, email="", request=None, requested_by=None, deliver=None, now=None) -> ExportJob:
@@ -92,7 +84,7 @@ def export_request(*, customer=None, email="", request=None, requested_by=None, 
             subject_email=email,
             request=request,
             requested_by=requested_by,
-            language=_language(customer),
+            language=subject_language(customer),
             deliver_to_subject=deliver if deliver is not None else (request is None or not request.is_open),
             created_at=now,
             dispatched_at=now,

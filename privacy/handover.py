@@ -1,13 +1,16 @@
-"""The two places where a request hands over to another app: the export, and the erasure engine.
+"""Where a completed request hands over to another app: the export (access, portability) and the erasure engine.
 
-Each is one function so that the exports and retention issues plug in here and nowhere else.
+One function each, called by privacy.services.carry_out; neither app's admin or private names are used here.
 """
+
+from exports.services import export_deliver_for_request
+from privacy.exceptions import RequestError
+from retention.engine import ErasureBlocked
+from retention.services import customer_erase, email_subject_erase
 
 
 def hand_over_export(*, request):
     """Access and portability: deliver the export attached to the request, or queue one (R20, R27)."""
-    from exports.services import export_deliver_for_request
-
     return export_deliver_for_request(request=request)
 
 
@@ -16,10 +19,6 @@ def hand_over_erasure(*, request, actor):
 
     Returns the "kept: <category> — <reason>" lines for the completion mail; refuses while the law says wait.
     """
-    from privacy.services.requests import RequestError
-    from retention.engine import ErasureBlocked
-    from retention.services import customer_erase, email_subject_erase
-
     try:
         if request.customer_id:
             result = customer_erase(customer=request.customer, reference=request.reference, request=request)
