@@ -50,7 +50,10 @@ class EraseForm(forms.Form):
 
 
 class ErasurePage:
-    """The erasure page of the request admin, at <request id>/erase/ (URL name privacy_datasubjectrequest_erase)."""
+    """The erasure page of the request admin, at <request id>/erase/ (URL name privacy_datasubjectrequest_erase).
+
+    Mixed into DataSubjectRequestAdmin, whose `_change_url` it sends back to.
+    """
 
     def erasure_urls(self):
         view = self.admin_site.admin_view(self.erase_view)

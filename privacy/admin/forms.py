@@ -233,7 +233,7 @@ class CompleteForm(QueueActionForm):
 
     @classmethod
     def applies(cls, req, now):
-        # Erasure completes on the retention app's page: preview, typed email, recent login (R23).
+        # Erasure completes on its own page of this queue (erasure.py): preview, typed email, recent login (R23).
         return req.status in (Status.IN_PROGRESS, Status.EXTENDED) and req.kind != Kind.ERASURE
 
     def act(self, *, actor):
