@@ -16,11 +16,11 @@ def test_a_customers_own_language_comes_first(db):
         assert subject_language(customer) == "fr"
 
 
-@pytest.mark.parametrize(("page", "expected"), [("es", "es"), ("en-us", "en"), ("de", "de")])
-def test_without_a_choice_the_language_of_the_page_is_used(db, page, expected):
+@pytest.mark.parametrize(("page_language", "expected"), [("es", "es"), ("en-us", "en"), ("de", "de")])
+def test_without_a_choice_the_language_of_the_page_is_used(db, page_language, expected):
     customer = CustomerFactory(preferred_language="")
 
-    with translation.override(page):
+    with translation.override(page_language):
         assert subject_language(customer) == expected
         assert subject_language(None) == expected
 
