@@ -150,7 +150,9 @@ def direction_violations(graph, allowed=ALLOWED, known=KNOWN):
             own_app = target.split(".")[0] == app and not _within(importer, "privacy.registry")
             if own_app or _within(target, "config") and not _within(importer, "config"):
                 continue
-            if any(_within(target, prefix) for prefix in rule) or (importer, target) in known:
+            # Another app's template tags are for its templates, never for code.
+            tags = ".templatetags" in target and target.split(".")[0] != app
+            if any(_within(target, prefix) for prefix in rule) and not tags or (importer, target) in known:
                 continue
             found.append(f"{importer} imports {target}")
     return found
@@ -245,6 +247,8 @@ def test_an_import_against_the_directions_fails_even_inside_a_function(planted):
     _plant(planted, {"accounts/demo.py": "def seed():\n    from retention.services import erase\n"})
     _plant(planted, {"config/mail.py": "import accounts.models\n"})
     _plant(planted, {"privacy/registry.py": "from privacy.services import x\n"})
+    _plant(planted, {"privacy/templatetags/__init__.py": "", "privacy/templatetags/tags.py": "FULL = 1\n"})
+    _plant(planted, {"retention/engine.py": "from privacy.templatetags.tags import FULL\n"})
 
     found = direction_violations(import_graph(planted, resolved=True), known={})
 
@@ -252,6 +256,7 @@ def test_an_import_against_the_directions_fails_even_inside_a_function(planted):
         "accounts.demo imports retention.services",
         "config.mail imports accounts.models",
         "privacy.registry imports privacy.services",
+        "retention.engine imports privacy.templatetags.tags",
     ]
 
 
