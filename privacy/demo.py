@@ -7,11 +7,9 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
+from accounts.demo.catalogue import CUSTOMER_EMAIL, STAFF_EMAIL
 from privacy.models import DataSubjectRequest
 from privacy.services import requests as dsr
-
-CUSTOMER_EMAIL = "customer@example.com"
-STAFF_EMAIL = "dpo@example.com"
 
 
 def seed(*, now):
