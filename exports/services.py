@@ -11,6 +11,7 @@ import shutil
 import time
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -36,6 +37,9 @@ DAILY_LIMIT = 5
 LEFTOVER_AGE = timedelta(days=1)
 
 
+BUILD_TASK = "exports.tasks.build_export"
+
+
 class ExportError(Exception):
     """A refusal the person acting should read."""
 
@@ -45,9 +49,8 @@ def site_link(path):
 
 
 def _send(job_id):
-    from exports.tasks import build_export
-
-    build_export.delay(job_id)
+    # Queued by name: exports.tasks imports this module, so this module does not import it back.
+    current_app.signature(BUILD_TASK, args=(job_id,)).apply_async()
 
 
 def _dispatch(job_id):

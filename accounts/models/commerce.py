@@ -46,10 +46,6 @@ class Order(models.Model):
     def __str__(self):
         return self.reference
 
-    def set_status(self, status, *, when=None):
-        self.status = status
-        self.status_changed_at = when or timezone.now()
-
 
 class Service(models.Model):
     class Status(models.TextChoices):
