@@ -54,8 +54,7 @@ class Rule:
     data: str
     trigger: str
     action: str
-    # The setting holding the period (its default and environment variable are in config/settings.py), the
-    # period's unit, and the legal limits the setting cannot cross.
+    # The setting holding the period (default in config/settings.py), unit, and the legal limits it cannot cross.
     setting: str | None = None
     unit: str | None = None
     floor: int | None = None
@@ -142,12 +141,7 @@ def describe(amount, unit) -> str:
     return ngettext("%(n)d year", "%(n)d years", amount) % {"n": amount}
 
 
-# Date arithmetic, pure and tested on its own (month ends, leap years, summer time); months are added as the
-# request deadlines add them (privacy.deadlines.add_months).
-
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.SITE_TIME_ZONE)
+# Date arithmetic, pure and tested on its own (month ends, leap years, summer time), over privacy.deadlines'.
 
 
 def site_date(instant: datetime) -> date:
@@ -161,7 +155,7 @@ def today() -> date:
 
 def start_of_day(day: date) -> datetime:
     """Midnight at the start of `day` in the site time zone (midnight always exists in Europe/Paris)."""
-    return datetime.combine(day, time.min, tzinfo=site_zone())
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.SITE_TIME_ZONE))
 
 
 def add_period(day: date, amount: int, unit: str) -> date:

@@ -285,7 +285,7 @@ class RestrictionQuerySet(models.QuerySet):
         )
 
     def blocking_erasure(self, now=None):
-        """The restrictions in force that forbid erasing the customer: the one rule retention and the admin read."""
+        """The restrictions in force that forbid erasing the customer (grounds (b) and (c)); retention reads this."""
         return self.active(now).filter(ground__in=ERASURE_BLOCKING_GROUNDS)
 
 
