@@ -28,7 +28,6 @@ class CookieChoices(CountOnly):
 
     granted = True
     action = "expired"
-
     model = ConsentRecord
 
     def due(self, ctx):
@@ -63,7 +62,6 @@ class CookieRefusal(CookieChoices):
 class SuppressionKeep(CountOnly):
     rule = "suppression_keep"
     action = "kept"
-
     model = SuppressionEntry
 
     def due(self, ctx):

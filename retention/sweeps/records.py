@@ -44,7 +44,6 @@ class RecordSweep(Sweep):
 
 class InvoiceCancelled(RecordSweep):
     rule = "invoice_cancelled_delete"
-
     model = Invoice
 
     def due(self, ctx):
@@ -58,7 +57,6 @@ class InvoiceCancelled(RecordSweep):
 
 class OrderStale(RecordSweep):
     rule = "order_stale_delete"
-
     model = Order
 
     def due(self, ctx):
@@ -134,7 +132,6 @@ class AccountingTransactions(FiscalSweep):
 
 class AccountingCommissions(FiscalSweep):
     owner = "affiliate"
-
     model = AffiliateCommission
 
     def due(self, ctx):
@@ -153,7 +150,6 @@ class AccountingCommissions(FiscalSweep):
 
 class AccountingInvoices(FiscalSweep):
     kind = "invoice"
-
     model = Invoice
 
     def due(self, ctx):
@@ -182,7 +178,6 @@ class AccountingCreditNotes(AccountingInvoices):
 
 class OrderData(RecordSweep):
     rule = "order_data_delete"
-
     model = Order
 
     def due(self, ctx):
@@ -212,7 +207,6 @@ class OrderData(RecordSweep):
 
 class SupportTickets(RecordSweep):
     rule = "support_ticket_delete"
-
     model = SupportTicket
 
     def due(self, ctx):
@@ -227,7 +221,6 @@ class SupportTickets(RecordSweep):
 
 class ConnectionLogs(RecordSweep):
     rule = "connection_log_delete"
-
     model = ConnectionLog
 
     def due(self, ctx):
@@ -250,7 +243,6 @@ class ByEmailSweep(RecordSweep):
 
 class Prospects(ByEmailSweep):
     rule = "prospect_delete"
-
     model = Prospect
 
     def due(self, ctx):
@@ -259,7 +251,6 @@ class Prospects(ByEmailSweep):
 
 class PublicRequests(ByEmailSweep):
     rule = "public_request_unconfirmed_delete"
-
     model = PendingPublicRequest
 
     def due(self, ctx):

@@ -20,6 +20,7 @@ class RequestFiles(RecordSweep):
 
     rule = "request_file_anonymise"
     action = "anonymised"
+    model = DataSubjectRequest
     ANONYMOUS = {
         "requester_name": "",
         "requester_email": "",
@@ -30,8 +31,6 @@ class RequestFiles(RecordSweep):
         "rectification": {},
         "customer": None,
     }
-
-    model = DataSubjectRequest
 
     def due(self, ctx):
         not_yet = ~Q(requester_email="") | ~Q(requester_name="") | Q(customer__isnull=False)
