@@ -158,14 +158,18 @@ def test_retention_periods_come_from_the_environment_within_their_legal_limits(t
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Nothing of the user's local site (.run/): every path this process could touch is a temporary one.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PRIVATE_ROOT": str(tmp_path / "private"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "CELERY_BROKER_DIR": str(tmp_path / "broker"),
         "ERASURE_JOURNAL": str(tmp_path / "journal.jsonl"),
         "RETENTION_PROSPECT_YEARS": "2",
         "RETENTION_ACCOUNTING_YEARS": "3",  # below the 10-year floor
         "RETENTION_COOKIE_CONSENT_MONTHS": "24",  # above the 13-month ceiling
         "RETENTION_HOST_ACCOUNT_YEARS": "0",  # at least one year
     }
-    env.pop("DATABASE_URL", None)
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout
