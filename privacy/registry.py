@@ -63,6 +63,9 @@ class Entry:
     email_field: str | None = None
     # Columns the registry treats as personal although their names do not say so.
     personal_fields: tuple[str, ...] = ()
+    # The row's date its retention rule counts from, for rows an erasure keeps: the preview and the answer to the
+    # person then say until when they are kept.
+    retention_from: str | None = None
 
     @property
     def label(self):
@@ -150,6 +153,8 @@ class Registry:
                 paths.append(entry.owner)
             if entry.email_field:
                 paths.append(entry.email_field)
+            if entry.retention_from:
+                paths.append(entry.retention_from)
             if isinstance(entry.erasure, Keep):
                 paths.extend(entry.erasure.fields)
                 paths.extend(entry.erasure.blank)

@@ -156,6 +156,7 @@ registry.register(
         blank={"target_url": "", "buyer_ip": None},
     ),
     retention="order_data_delete",
+    retention_from="created_at",
 )
 registry.register(
     Service,
@@ -188,4 +189,5 @@ registry.register(
     ),
     erasure=Keep(reason=_("Accounting record kept 10 years (French Commercial Code L123-22)")),
     retention="accounting_records_delete",
+    retention_from="created_at",
 )
