@@ -1,12 +1,13 @@
-"""Where a completed request hands over to another app: the export (access, portability) and the erasure engine.
+"""Where a request hands over to another app: the export (access, portability) and the erasure engine, with the
+engine's preview that the DPO reads before erasing.
 
-One function each, called by privacy.services.carry_out; neither app's admin or private names are used here.
+One function each; neither app's admin or private names are used here.
 """
 
 from exports.services import export_deliver_for_request
 from privacy.exceptions import RequestError
 from retention.engine import ErasureBlocked
-from retention.services import customer_erase, email_subject_erase
+from retention.services import customer_erase, email_subject_erase, erasure_preview
 
 
 def hand_over_export(*, request):
@@ -27,3 +28,8 @@ def hand_over_erasure(*, request, actor):
     except ErasureBlocked as e:
         raise RequestError(str(e)) from e
     return result.kept_lines
+
+
+def preview_erasure(*, request, at=None):
+    """What erasing the request's subject would delete, anonymise and keep, and what blocks it (read-only)."""
+    return erasure_preview(request=request, at=at)

@@ -40,16 +40,7 @@ ALLOWED = (
 # the list only ever shrinks.
 KNOWN = {
     # config/mail.py queues the accounts app's mail task; the task moves to config/ (config imports no app).
-    ("config.mail", "accounts.tasks"): "removed by issue 10 (privacy/retention part)",
-    # The queue's export inline: removed by issue 10 (privacy/retention part).
-    ("privacy.admin", "exports.admin"): "removed by issue 10 (privacy/retention part)",
-    # The customer admin's restriction panel: removed by issue 10 (privacy/retention part).
-    ("accounts.admin", "privacy.models.requests"): "removed by issue 10 (privacy/retention part)",
-    # RequestError both ways between the hand-over and the request services: removed by issue 10
-    # (privacy/retention part).
-    ("privacy.handover", "privacy.services.requests"): "removed by issue 10 (privacy/retention part)",
-    # FULL_DATE read from a template-tags module: removed by issue 10 (privacy/retention part).
-    ("retention.services", "privacy.templatetags.privacy_tags"): "removed by issue 10 (privacy/retention part)",
+    ("config.mail", "accounts.tasks"): "removed by the mail outbox (issue 8)",
 }
 
 

@@ -2,7 +2,7 @@
 person's email typed again, a login within 15 minutes, then the request completes like any other.
 
 Completing calls privacy.services.requests.request_complete, which hands over to retention's engine once
-(privacy.handover.hand_over_erasure); the preview is asked of retention.services.erasure_preview once per page.
+(privacy.handover.hand_over_erasure); the preview is asked of the engine once per page (privacy.handover).
 """
 
 from django import forms
@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from config.admin_mixins import logged_in_recently, relogin
 from privacy.exceptions import RequestError
+from privacy.handover import preview_erasure
 from privacy.models import DataSubjectRequest
 from privacy.models.requests import Kind, Status
 from privacy.services.requests import request_complete
-from retention.services import erasure_preview
 
 # Who may run an erasure; Support staff work tickets and do not have it.
 ERASE_PERMISSION = "retention.erase_customer"
@@ -92,7 +92,7 @@ class ErasurePage:
             "title": _("Erase the person of request %(ref)s") % {"ref": req.reference},
             "req": req,
             "subject": subject,
-            "preview": erasure_preview(customer=req.customer, email=req.requester_email, request=req, at=now),
+            "preview": preview_erasure(request=req, at=now),
             "form": form,
             "recent": recent,
             "can_complete": req.status in (Status.IN_PROGRESS, Status.EXTENDED),
