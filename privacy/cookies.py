@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import COOKIE_PURPOSES, Purpose
 from privacy.services.policy import policy_notice
-from retention.sweeps import cookie_choice_expired
+from retention.rules import cookie_choice_expired
 
 CHOICE_COOKIE = "cookie_choice"
 ANALYTICS_COOKIE = "site_analytics"

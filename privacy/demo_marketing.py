@@ -7,7 +7,7 @@ from privacy.models import Campaign
 DEMO_CAMPAIGN = "Demo: autumn news"
 
 
-def seed_campaign() -> int:
+def seed_campaign(now=None) -> int:
     """Create and start the demo campaign once; the worker sends it. Returns 1 when started now."""
     if Campaign.objects.filter(name=DEMO_CAMPAIGN).exists():
         return 0

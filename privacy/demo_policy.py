@@ -45,7 +45,7 @@ INTRO = {
 
 
 @transaction.atomic
-def seed_policy() -> int:
+def seed_policy(now=None) -> int:
     """Create the processors and publish the current version if nothing is published yet; returns rows created."""
     created = 0
     if not Processor.objects.exists():
