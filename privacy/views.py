@@ -236,6 +236,7 @@ def public_request(request):
                 kind=data["kind"],
                 details=data["details"],
                 is_guardian=data["is_guardian"],
+                objection_scope=data["objection_scope"],
                 ip=client_ip(request),
                 http_request=request,
             )

@@ -262,6 +262,7 @@ class PendingPublicRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     details = models.TextField(_("details"), blank=True)
     is_guardian = models.BooleanField(_("filed by a parent or guardian"), default=False)
+    objection_scope = models.CharField(_("objection to"), max_length=24, choices=ObjectionScope.choices, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 

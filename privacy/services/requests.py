@@ -141,12 +141,22 @@ def request_file(
     return req
 
 
-def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
+def public_request_submit(
+    *, name, email, kind, details="", is_guardian=False, objection_scope="", ip=None, http_request=None
+):
     """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
     if kind not in Kind.values:
         raise RequestError(_("Unknown kind of request."))
+    if kind != Kind.OBJECTION:
+        objection_scope = ""
     pending = PendingPublicRequest.objects.create(
-        name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
+        name=name,
+        email=email.strip().lower(),
+        kind=kind,
+        details=details,
+        is_guardian=is_guardian,
+        objection_scope=objection_scope,
+        ip=ip,
     )
     token = signing.dumps({"p": pending.pk, "e": pending.email}, salt=PUBLIC_SALT)
     link = reverse("privacy:public_request_confirm", args=[token])
@@ -188,6 +198,7 @@ def public_request_confirm(*, token):
         email=pending.email,
         details=pending.details,
         is_guardian=pending.is_guardian,
+        objection_scope=pending.objection_scope,
         received_at=pending.submitted_at,
     )
     pending.delete()
@@ -213,6 +224,34 @@ def request_verify_identity(req, *, actor, note=""):
     _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
     if req.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
         _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))
+    return req
+
+
+@transaction.atomic
+def request_link_account(req, *, actor, customer, check):
+    """After checking, staff link a request filed without an account (a guardian's, R79) to the account concerned;
+    access and erasure then run on that account, not on the requester's address. The check is recorded."""
+    req = _locked(req)
+    if not req.is_open:
+        raise RequestError(_("This request is closed."))
+    if req.customer_id is not None:
+        raise RequestError(_("This request is already linked to an account."))
+    if customer.is_staff:
+        raise RequestError(_("A staff account cannot be the subject of a request."))
+    if not check.strip():
+        raise RequestError(_("Write down how the relationship or identity was checked."))
+    req.customer = customer
+    fields = ["customer"]
+    if req.identity_verified_at is None:
+        req.identity_verified_at = timezone.now()
+        fields.append("identity_verified_at")
+    req.save(update_fields=fields)
+    _event(
+        req,
+        actor=actor,
+        note=_("Linked to the account concerned after this check: %(check)s") % {"check": check},
+        visible=False,
+    )
     return req
 
 

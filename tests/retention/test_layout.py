@@ -202,13 +202,16 @@ def test_the_beat_schedule_keeps_its_entries_and_times():
         for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()
     }
     # Other jobs may join; these keep their names, tasks and times.
-    assert schedule.items() >= {
-        "dpo-digest": ("privacy.tasks.dpo_digest", 8, 0),
-        "purge-unconfirmed-public-requests": ("privacy.tasks.purge_unconfirmed_public_requests", "*", 15),
-        "exports-redispatch-stale": ("exports.tasks.redispatch_stale_exports", "*", "*/5"),
-        "exports-expire": ("exports.tasks.expire_exports", "*", 40),
-        "retention-nightly": ("retention.tasks.retention_nightly", 2, 30),
-    }.items()
+    assert (
+        schedule.items()
+        >= {
+            "dpo-digest": ("privacy.tasks.dpo_digest", 8, 0),
+            "purge-unconfirmed-public-requests": ("privacy.tasks.purge_unconfirmed_public_requests", "*", 15),
+            "exports-redispatch-stale": ("exports.tasks.redispatch_stale_exports", "*", "*/5"),
+            "exports-expire": ("exports.tasks.expire_exports", "*", 40),
+            "retention-nightly": ("retention.tasks.retention_nightly", 2, 30),
+        }.items()
+    )
 
 
 # Kept-until dates: the registry entry's date and the rule it names.
