@@ -44,14 +44,16 @@ CLOSED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
 
 # R16: the only moves a request can make.
 TRANSITIONS = {
+    # Art. 12(3) allows the one extension in any open state before the first due date (R14).
     Status.RECEIVED: {
         Status.AWAITING_IDENTITY,
         Status.IN_PROGRESS,
+        Status.EXTENDED,
         Status.REJECTED,
         Status.WITHDRAWN,
         Status.COMPLETED,
     },
-    Status.AWAITING_IDENTITY: {Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN},
+    Status.AWAITING_IDENTITY: {Status.IN_PROGRESS, Status.EXTENDED, Status.REJECTED, Status.WITHDRAWN},
     Status.IN_PROGRESS: {Status.EXTENDED, Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN},
     Status.EXTENDED: {Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN},
     Status.COMPLETED: set(),

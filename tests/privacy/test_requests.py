@@ -164,18 +164,38 @@ def test_the_whole_life_cycle_is_on_record(alice, dpo, outbox):
         req.events.first().delete()
 
 
+def _in_state(customer, status):
+    """A request received on 31 January 2026 (due 28 February) in any open state before an extension (R14)."""
+    if status == Status.IN_PROGRESS:
+        return _started(customer)
+    req = _file(customer)
+    if status == Status.AWAITING_IDENTITY:
+        with time_machine.travel(datetime(2026, 2, 2, 10, tzinfo=PARIS), tick=False):
+            request_await_identity(req, actor=None, note="Your postal code, please.")
+    req.refresh_from_db()
+    assert req.status == status
+    return req
+
+
+OPEN_BEFORE_EXTENSION = [Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS]
+
+
+@pytest.mark.parametrize("status", OPEN_BEFORE_EXTENSION)
 @pytest.mark.django_db
-def test_an_extension_is_accepted_until_the_last_instant_of_the_due_date(alice):
-    req = _started(alice)
+def test_an_extension_is_accepted_until_the_last_instant_of_the_due_date(alice, status):
+    req = _in_state(alice, status)
     with time_machine.travel(datetime(2026, 2, 28, 23, 59, tzinfo=PARIS), tick=False):
         request_extend(req, actor=None, until=date(2026, 3, 31), reason="Complex.")
 
-    assert DataSubjectRequest.objects.get(pk=req.pk).status == Status.EXTENDED
+    req = DataSubjectRequest.objects.get(pk=req.pk)
+    assert req.status == Status.EXTENDED
+    assert req.extended_until == datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=PARIS)
 
 
+@pytest.mark.parametrize("status", OPEN_BEFORE_EXTENSION)
 @pytest.mark.django_db
-def test_an_extension_is_refused_from_midnight_after_the_due_date(alice):
-    req = _started(alice)
+def test_an_extension_is_refused_from_midnight_after_the_due_date(alice, status):
+    req = _in_state(alice, status)
     with time_machine.travel(datetime(2026, 3, 1, 0, 0, tzinfo=PARIS), tick=False):
         with pytest.raises(RequestError, match="first due date has passed"):
             request_extend(req, actor=None, until=date(2026, 3, 31), reason="Complex.")
