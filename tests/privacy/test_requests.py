@@ -422,6 +422,31 @@ def test_the_digest_lists_overdue_and_due_soon_and_stays_silent_otherwise(alice,
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["dpo@example.com"]
     assert late.reference in body.split("Due within")[0] and soon.reference in body.split("Due within")[1]
+    assert "Due within 7 days" in body
+
+
+@pytest.mark.django_db
+def test_the_digest_says_the_configured_due_soon_window(alice, outbox, settings):
+    settings.DSR_DUE_SOON_DAYS = 10
+    with time_machine.travel("2026-02-19 10:00 +01:00", tick=False):
+        request_file(kind=Kind.ACCESS, channel="client_area", customer=alice)  # due 21 Mar
+
+    with time_machine.travel("2026-03-12 08:00 +01:00", tick=False), outbox():
+        assert requests_digest() == {"overdue": 0, "due_soon": 1}
+
+    assert "Due within 10 days" in mail.outbox[-1].body and "7 days" not in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_follows_the_rules_setting(settings):
+    settings.RETENTION_PUBLIC_REQUEST_DAYS = 14
+    with time_machine.travel("2026-03-01 10:00 +01:00", tick=False):
+        PendingPublicRequest.objects.create(name="x", email="x@example.org", kind=Kind.ACCESS)
+
+    with time_machine.travel("2026-03-09 10:00 +01:00", tick=False):
+        assert public_requests_purge() == 0
+    with time_machine.travel("2026-03-15 10:00:01 +01:00", tick=False):
+        assert public_requests_purge() == 1
 
 
 @pytest.mark.django_db
