@@ -221,7 +221,15 @@ def request_verify_identity(req, *, actor, note=""):
     if req.identity_verified_at is not None:
         raise RequestError(_("The identity is already verified."))
     req.identity_verified_at = timezone.now()
-    req.save(update_fields=["identity_verified_at"])
+    fields = ["identity_verified_at"]
+    if settings.DSR_PAUSE_FOR_IDENTITY and req.status == Status.AWAITING_IDENTITY and req.extended_until is None:
+        asked = req.events.filter(to_status=Status.AWAITING_IDENTITY).order_by("-created_at").first()
+        if asked is not None:
+            req.due_at = deadlines.paused_due_at(
+                req.due_at, asked.created_at, req.identity_verified_at, tz=settings.SITE_TIME_ZONE
+            )
+            fields.append("due_at")
+    req.save(update_fields=fields)
     _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
     if req.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
         _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))

@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from accounts.models import ChangeLog
+from privacy.deadlines import add_months
 from privacy.exceptions import RequestError
 from privacy.marketing.audience import marketing_allowed
 from privacy.models import (
@@ -461,3 +462,20 @@ def test_markup_typed_by_the_requester_is_escaped_in_mails(outbox):
 def test_events_are_append_only():
     with pytest.raises(Exception):  # noqa: B017
         RequestEvent.objects.update(note="x")
+
+
+@pytest.mark.parametrize(("pause", "due"), [(False, date(2026, 2, 28)), (True, date(2026, 3, 4))])
+@pytest.mark.django_db
+def test_the_identity_pause_is_off_by_default_and_moves_the_deadline_when_on(settings, pause, due):
+    settings.DSR_PAUSE_FOR_IDENTITY = pause
+    with time_machine.travel(RECEIVED, tick=False):  # 31 Jan, due 28 Feb; by email, so identity is not known
+        req = request_file(kind=Kind.ACCESS, channel="email", email="alice@example.com", name="Alice")
+    with time_machine.travel(datetime(2026, 2, 2, 10, tzinfo=PARIS), tick=False):
+        request_await_identity(req, actor=None, note="Your postal code, please.")
+    with time_machine.travel(datetime(2026, 2, 6, 9, tzinfo=PARIS), tick=False):
+        request_verify_identity(req, actor=None)
+
+    req.refresh_from_db()
+    assert req.first_due_date == due
+    assert req.events.filter(to_status="awaiting_identity").exists() and req.identity_verified_at is not None
+    assert req.extension_ceiling == add_months(due, 2)
