@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.queues import task_routes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "privacy",
     "retention",
     "exports",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # Serves collectstatic's compressed, hashed files, right after the HTTPS redirect (runserver serves them
+    # in development).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -127,6 +135,16 @@ SITE_TIME_ZONE = env("SITE_TIME_ZONE", default=TIME_ZONE)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(RUN_DIR / "static")))
+# In production collectstatic writes gzip and brotli copies under content-hashed names, which WhiteNoise
+# serves with a year's cache; development keeps plain names so no collectstatic is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Files that must never be served publicly (exports) live here, outside any web root.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
 
@@ -165,12 +183,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# Mail, exports and retention each have a queue (config/queues.py): a long export never delays an acknowledgement.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}default"
+CELERY_TASK_ROUTES = task_routes(CELERY_QUEUE_PREFIX)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
 CELERY_BEAT_SCHEDULE = {
     # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
     "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
@@ -223,6 +245,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors probe the health endpoint on the private network, often over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
@@ -296,3 +320,29 @@ CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "retention.tasks.retention_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+
+# Health endpoint (/healthz): the checks it runs, in order; each returns its JSON part, or None to be left out.
+# Add a dotted path here to monitor something new (see operations/health.py for the contract).
+HEALTH_CHECKS = env.list(
+    "HEALTH_CHECKS",
+    default=[
+        "operations.health.database",
+        "operations.health.broker",
+        "operations.health.beat",
+        "operations.health.retention",
+        "operations.health.outbox",
+    ],
+)
+# Beat writes a heartbeat every minute; older than this, beat (or the default queue's worker) is down.
+HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=300)
+# The nightly retention run finished less than this many seconds ago (a day and two hours of slack).
+HEALTH_RETENTION_MAX_AGE = env.int("HEALTH_RETENTION_MAX_AGE", default=26 * 3600)
+# The mail outbox, once the product has one: its model ("app_label.Model"), the lookup of unsent rows and the
+# field they are dated by; unsent mail older than HEALTH_OUTBOX_MAX_AGE seconds means sending is stuck.
+HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default="")
+HEALTH_OUTBOX_PENDING = {"sent_at__isnull": True}
+HEALTH_OUTBOX_DATE_FIELD = "created_at"
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
+# Every minute (HEALTH_BEAT_INTERVAL seconds): the heartbeat /healthz reads.
+HEALTH_BEAT_INTERVAL = env.float("HEALTH_BEAT_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {"task": "operations.tasks.beat_heartbeat", "schedule": HEALTH_BEAT_INTERVAL}
