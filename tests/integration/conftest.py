@@ -23,7 +23,7 @@ from config.queues import queue_names, task_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-WORKER_READY_TIMEOUT = 30
+WORKER_READY_TIMEOUT = 90  # a loaded 2-core machine needs more than 30 s to start a worker
 WORKER_STOP_TIMEOUT = 15
 
 
