@@ -34,6 +34,9 @@ else:
             "default: set the SECRET_KEY environment variable to a long random string."
         ) from None
 
+# Old keys still accepted for signatures made before a rotation (sessions, links in mails), then dropped.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
