@@ -235,3 +235,16 @@ def test_healthz_answers_plain_http_in_production(client, healthy, settings):
 
     assert response.status_code == 200
     assert other.status_code == 301
+
+
+def test_the_number_of_queries_does_not_grow_with_the_history(client, healthy, django_assert_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        _get(client)
+    RetentionRun.objects.bulk_create(
+        RetentionRun(rule="customer_inactive", as_of=NOW.date(), finished_at=NOW - timedelta(days=d))
+        for d in range(200)
+    )
+    with django_assert_num_queries(len(few)):
+        _get(client)
