@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from exports.builder import pdf
-from exports.builder.rows import CHUNK, Subject, date_column, exported_fields, final_field, plain, record_name
+from exports.builder.rows import CHUNK, Subject, date_column, exported_fields, plain, record_name
 from privacy.registry import registry
 
 SCHEMA_VERSION = "1.0"
@@ -191,12 +191,12 @@ _json = json.JSONEncoder(ensure_ascii=False).encode
 _AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.FloatField)
 
 
-def _converter(model, path):
+def _converter(entry, path):
     """plain() specialised to one column's type, or None when plain() would return the value unchanged.
 
     Calling plain() on every value, then again for the CSV, was most of the JSON and CSV pass (bench/export.py).
     """
-    field = final_field(model, path)
+    field = entry.final_field(path)
     if isinstance(field, models.DateTimeField):
         return _utc_iso
     if isinstance(field, _AS_IS) and not field.is_relation:
@@ -240,7 +240,7 @@ def _stream_category(subject, entries, out, writer, summary, limit, meter, done)
         blank[0] = name
         entry_summary = EntrySummary(entry, fields, limit)
         rows = subject.rows(entry).order_by("pk").values_list(*fields)
-        converters = [_converter(entry.model, f) for f in fields]
+        converters = [_converter(entry, f) for f in fields]
         for row in rows.iterator(chunk_size=CHUNK):
             values = [v if convert is None else convert(v) for convert, v in zip(converters, row, strict=True)]
             record = {"record": name, **dict(zip(fields, values, strict=True))}
