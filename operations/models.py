@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from privacy.registry import registry
+
 
 class Heartbeat(models.Model):
     """One row per periodic signal: when it was first seen and when it last arrived."""
@@ -17,3 +19,6 @@ class Heartbeat(models.Model):
     def age(self, now=None):
         """Seconds since the last beat."""
         return round(((now or timezone.now()) - self.beat_at).total_seconds())
+
+
+registry.exempt(Heartbeat, "the time a process last signalled; no person's data")
