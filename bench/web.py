@@ -197,6 +197,13 @@ def _load(port, path, cookie, clients, total):
     per_client = max(1, total // clients)
 
     def run():
+        try:
+            client()
+        except OSError as e:  # a timeout or a reset: the run is not valid, say so instead of a partial figure
+            with lock:
+                errors.append(f"{type(e).__name__}: {e}")
+
+    def client():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Cookie": f"sessionid={cookie}"}
         mine = []
