@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.queues import task_routes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 
@@ -32,6 +34,9 @@ else:
             "default: set the SECRET_KEY environment variable to a long random string."
         ) from None
 
+# Old keys still accepted for signatures made before a rotation (sessions, links in mails), then dropped.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -47,6 +52,7 @@ INSTALLED_APPS = [
     "privacy",
     "retention",
     "exports",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +69,11 @@ MIDDLEWARE = [
     "privacy.middleware.CookieConsentMiddleware",
     "privacy.middleware.PolicyApprovalMiddleware",
 ]
+
+if not DEBUG:
+    # Serves collectstatic's compressed, hashed files, right after the HTTPS redirect (runserver serves them
+    # in development).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -130,6 +141,16 @@ SITE_TIME_ZONE = env("SITE_TIME_ZONE", default=TIME_ZONE)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(RUN_DIR / "static")))
+# In production collectstatic writes gzip and brotli copies under content-hashed names, which WhiteNoise
+# serves with a year's cache; development keeps plain names so no collectstatic is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Files that must never be served publicly (exports) live here, outside any web root.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
 
@@ -168,12 +189,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# Mail, exports and retention each have a queue (config/queues.py): a long export never delays an acknowledgement.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}default"
+CELERY_TASK_ROUTES = task_routes(CELERY_QUEUE_PREFIX)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
 
 # Data-subject requests (REQUIREMENTS.md section 2.3).
 DSR_RESPONSE_PERIOD = env("DSR_RESPONSE_PERIOD", default="30d")
@@ -254,6 +279,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors probe the health endpoint on the private network, often over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
@@ -270,8 +297,10 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 EXPORT_STALE_PENDING_MINUTES = env.int("EXPORT_STALE_PENDING_MINUTES", default=10)
 # A build running this long lost its worker: it is started again.
 EXPORT_STALE_RUNNING_MINUTES = env.int("EXPORT_STALE_RUNNING_MINUTES", default=60)
-# Rows per record type printed in the PDF; data.json and the CSV files always hold every row.
-EXPORT_PDF_ROWS = env.int("EXPORT_PDF_ROWS", default=200)
+# Rows per record type printed in the PDF (the newest); data.json and the CSV files always hold every row.
+# WeasyPrint lays out each table cell on its own: 200 rows per type made the PDF of any long history take ~8 s
+# (bench/export.py), 25 keep it under 2 s and still show the recent activity of each kind.
+EXPORT_PDF_ROWS = env.int("EXPORT_PDF_ROWS", default=25)
 # Emailed links: the subject's confirmation of a transmission, and the download link itself.
 EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
@@ -318,6 +347,9 @@ ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
 
+# Seconds between two beats of the heartbeat that /healthz reads (a minute; tests shorten it).
+HEALTH_BEAT_INTERVAL = env.float("HEALTH_BEAT_INTERVAL", default=60.0)
+
 # The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
 CELERY_BEAT_SCHEDULE = {
     # Every day at 08:00: the DPO's digest of overdue and due-soon requests (none when both are empty).
@@ -340,4 +372,29 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every ten minutes: resume any campaign left sending (a worker died, the broker was down).
     "campaigns-resume": {"task": "privacy.tasks.resume_campaigns", "schedule": crontab(minute="*/10")},
+    # Every minute: the beat heartbeat, recorded by a worker of the default queue, whose age /healthz reports.
+    "beat-heartbeat": {"task": "operations.tasks.beat_heartbeat", "schedule": HEALTH_BEAT_INTERVAL},
 }
+
+# Health endpoint (/healthz): the checks it runs, in order; each returns its JSON part, or None to be left out.
+# Add a dotted path here to monitor something new (see operations/health.py for the contract).
+HEALTH_CHECKS = env.list(
+    "HEALTH_CHECKS",
+    default=[
+        "operations.health.database",
+        "operations.health.broker",
+        "operations.health.beat",
+        "operations.health.retention",
+        "operations.health.outbox",
+    ],
+)
+# Beat writes a heartbeat every minute; older than this, beat (or the default queue's worker) is down.
+HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=300)
+# The nightly retention run finished less than this many seconds ago (a day and two hours of slack).
+HEALTH_RETENTION_MAX_AGE = env.int("HEALTH_RETENTION_MAX_AGE", default=26 * 3600)
+# The mail outbox, once the product has one: its model ("app_label.Model"), the lookup of unsent rows and the
+# field they are dated by; unsent mail older than HEALTH_OUTBOX_MAX_AGE seconds means sending is stuck.
+HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default="")
+HEALTH_OUTBOX_PENDING = {"sent_at__isnull": True}
+HEALTH_OUTBOX_DATE_FIELD = "created_at"
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("exports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("operations.urls")),
 ]

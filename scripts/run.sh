@@ -22,7 +22,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --logfile=.run/worker.log &
+# One worker on every queue (production runs one per queue: see README, Production).
+.venv/bin/celery -A config worker -Q default,mail,exports,retention --loglevel=INFO --concurrency=2 \
+    --logfile=.run/worker.log &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --logfile=.run/beat.log &
 pids+=($!)

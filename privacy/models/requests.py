@@ -187,6 +187,18 @@ class DataSubjectRequest(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["customer", "-received_at"]),
             models.Index(fields=["requester_email"]),
+            # The DPO queue's order (open first, nearest deadline on top): with it PostgreSQL reads the first
+            # page from the index instead of sorting every request (1.6 s at 100,000 requests, bench/web.py).
+            models.Index(
+                models.Case(
+                    models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                Coalesce("extended_until", "due_at"),
+                models.F("id"),
+                name="privacy_request_queue_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

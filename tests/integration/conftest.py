@@ -19,9 +19,11 @@ import pytest
 from django.conf import settings
 from kombu import pools
 
+from config.queues import queue_names, task_routes
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
-WORKER_READY_TIMEOUT = 30
+WORKER_READY_TIMEOUT = 90  # a loaded 2-core machine needs more than 30 s to start a worker
 WORKER_STOP_TIMEOUT = 15
 
 
@@ -73,6 +75,7 @@ class CeleryWorker:
     log_path: Path
     mail_dir: Path
     queue: str
+    prefix: str = ""
 
     def log(self):
         return self.log_path.read_text(errors="replace")
@@ -104,14 +107,16 @@ def _stop(process):
 def celery_worker(integration_services, transactional_db, tmp_path):
     """A real `celery worker` process on the test Redis and the test database; mail lands in `worker.mail_dir`.
 
-    The worker consumes only its own queue, so leftovers of another run in the same Redis never reach it;
-    the test process must route its tasks there (see `celery_to_redis`).
+    The worker consumes only its own queues (the product's queues under a prefix of its own), so leftovers of
+    another run in the same Redis never reach it; the test process must route its tasks there (see
+    `celery_to_redis`).
     """
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log_path = tmp_path / "worker.log"
     suffix = uuid.uuid4().hex[:10]
-    queue = f"integration-{suffix}"
+    prefix = f"integration-{suffix}-"
+    queue = f"{prefix}default"
     hostname = f"integration-{suffix}@%h"
     env = {
         key: value
@@ -123,6 +128,7 @@ def celery_worker(integration_services, transactional_db, tmp_path):
         CELERY_BROKER_URL=integration_services.redis_url,
         DATABASE_URL=database_url_of_test_db(),
         EMAIL_FILE_PATH=str(mail_dir),
+        CELERY_QUEUE_PREFIX=prefix,
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",
     )
@@ -139,13 +145,15 @@ def celery_worker(integration_services, transactional_db, tmp_path):
         "-n",
         hostname,
         "-Q",
-        queue,
+        ",".join(queue_names(prefix)),
         "--without-gossip",
         "--without-mingle",
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    worker = CeleryWorker(process=process, hostname=hostname, log_path=log_path, mail_dir=mail_dir, queue=queue)
+    worker = CeleryWorker(
+        process=process, hostname=hostname, log_path=log_path, mail_dir=mail_dir, queue=queue, prefix=prefix
+    )
     try:
         _wait_ready(worker)
         yield worker
@@ -177,12 +185,14 @@ def celery_to_redis(integration_services, celery_worker):
         "broker_url": app.conf.broker_url,
         "broker_transport_options": app.conf.broker_transport_options,
         "task_default_queue": app.conf.task_default_queue,
+        "task_routes": app.conf.task_routes,
     }
     _reset_broker_side(app)
     app.conf.task_always_eager = False
     app.conf.broker_url = integration_services.redis_url
     app.conf.broker_transport_options = {}
     app.conf.task_default_queue = celery_worker.queue
+    app.conf.task_routes = task_routes(celery_worker.prefix)
     try:
         with app.connection_for_write() as conn:
             assert conn.as_uri().startswith("redis://"), conn.as_uri()

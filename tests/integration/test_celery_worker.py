@@ -62,8 +62,8 @@ def test_worker_delivers_signup_verification_mail(client, celery_worker, celery_
     assert customer.is_active is False
     assert customer.email_verified_at is None
 
-    # The commit handed the task to the broker, on the worker's queue, instead of running it here.
-    assert published == [{"task": "accounts.tasks.send_rendered_mail", "routing_key": celery_worker.queue}]
+    # The commit handed the task to the broker, on the worker's mail queue, instead of running it here.
+    assert published == [{"task": "accounts.tasks.send_rendered_mail", "routing_key": f"{celery_worker.prefix}mail"}]
     assert mail.outbox == []
 
     files = wait_for_eml(celery_worker)

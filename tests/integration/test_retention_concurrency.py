@@ -22,6 +22,7 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from accounts.models import Order, SupportTicket, User
+from config.queues import queue_names, task_routes
 from privacy.models import ConsentRecord
 from retention.models import ErasureTombstone, LegalHold, RetentionRun
 from retention.periods import start_of_day
@@ -120,7 +121,8 @@ def _erased(pk, order_pk):
 @pytest.fixture
 def retention_workers(integration_services, transactional_db, tmp_path):
     """Start real `celery worker` processes on one queue of the test Redis, with batches of BATCH customers."""
-    queue = f"retention-{uuid.uuid4().hex[:10]}"
+    prefix = f"retention-{uuid.uuid4().hex[:10]}-"
+    queue = f"{prefix}default"
     started = []
 
     def start(name):
@@ -133,12 +135,14 @@ def retention_workers(integration_services, transactional_db, tmp_path):
             EMAIL_FILE_PATH=str(tmp_path / "mail"),
             ERASURE_JOURNAL=str(tmp_path / "journal.jsonl"),
             RETENTION_BATCH_SIZE=str(BATCH),
+            CELERY_QUEUE_PREFIX=prefix,
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
             PYTHONUNBUFFERED="1",
         )
         celery = str(CELERY) if CELERY.exists() else str(Path(sys.executable).with_name("celery"))
         command = [celery, "-A", "config", "worker", "--pool=solo", "--concurrency=1", "-l", "info"]
-        command += ["-n", f"{name}-{queue}@%h", "-Q", queue, "--without-gossip", "--without-mingle"]
+        command += ["-n", f"{name}-{queue}@%h", "-Q", ",".join(queue_names(prefix))]
+        command += ["--without-gossip", "--without-mingle"]
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         worker = CeleryWorker(process=process, hostname=name, log_path=log_path, mail_dir=tmp_path, queue=queue)
@@ -150,6 +154,7 @@ def retention_workers(integration_services, transactional_db, tmp_path):
 
     saved = {k: getattr(app.conf, k) for k in ("task_always_eager", "broker_url", "broker_transport_options")}
     saved["task_default_queue"] = app.conf.task_default_queue
+    saved["task_routes"] = app.conf.task_routes
     _reset_broker_side(app)
     # kombu keeps one producer pool per broker URL, process-wide: a previous test may have closed it.
     kombu_pools.reset()
@@ -157,6 +162,7 @@ def retention_workers(integration_services, transactional_db, tmp_path):
     app.conf.broker_url = integration_services.redis_url
     app.conf.broker_transport_options = {}
     app.conf.task_default_queue = queue
+    app.conf.task_routes = task_routes(prefix)
     try:
         yield start
     finally:

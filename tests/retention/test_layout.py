@@ -197,9 +197,12 @@ def test_the_beat_schedule_is_written_in_one_place():
 
 
 def test_the_beat_schedule_keeps_its_entries_and_times():
+    def when(every):
+        # A crontab's hour and minute; a plain number of seconds (the heartbeat) as it is.
+        return (every._orig_hour, every._orig_minute) if hasattr(every, "_orig_hour") else (every,)
+
     schedule = {
-        name: (entry["task"], entry["schedule"]._orig_hour, entry["schedule"]._orig_minute)
-        for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()
+        name: (entry["task"], *when(entry["schedule"])) for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()
     }
     # Other jobs may join; these keep their names, tasks and times.
     assert (
@@ -210,6 +213,7 @@ def test_the_beat_schedule_keeps_its_entries_and_times():
             "exports-redispatch-stale": ("exports.tasks.redispatch_stale_exports", "*", "*/5"),
             "exports-expire": ("exports.tasks.expire_exports", "*", 40),
             "retention-nightly": ("retention.tasks.retention_nightly", 2, 30),
+            "beat-heartbeat": ("operations.tasks.beat_heartbeat", 60.0),
         }.items()
     )
 
