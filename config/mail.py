@@ -37,10 +37,13 @@ def mail_render(*, template, context, language):
 
 
 def mail_send(*, to, template, context, language):
-    """The one way the product sends mail: rendered now, handed to a worker once the transaction commits."""
-    from django.db import transaction
+    """The one way the product sends mail: rendered now, stored in the outbox in the caller's transaction.
 
-    from accounts.tasks import send_rendered_mail
+    The outbox model is named by settings.MAIL_OUTBOX_MODEL (as AUTH_USER_MODEL names the user model), so this
+    module imports no app; the row is sent by a worker once the transaction commits, or by the beat job later.
+    """
+    from django.apps import apps
 
     subject, text, html = mail_render(template=template, context=context, language=language)
-    transaction.on_commit(lambda: send_rendered_mail.delay(to=[to], subject=subject, text=text, html=html))
+    outbox = apps.get_model(settings.MAIL_OUTBOX_MODEL)
+    outbox._default_manager.queue(to=to, subject=subject, text=text, html=html, language=language, template=template)

@@ -4,6 +4,7 @@ Development needs no .env: every value has a safe default, except that with
 DEBUG=False (production) the secret key must come from the environment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -13,11 +14,14 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RUN_DIR = BASE_DIR / ".run"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
+
+# The local site's own state (SQLite database, mail, broker, private files): `make run` uses .run/; tests and
+# any second copy point RUN_DIR elsewhere, and every default below follows it.
+RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run"))).resolve()
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "privacy",
     "retention",
     "exports",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +91,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves the site, a worker and beat at once. WAL lets readers run beside the one
+    # writer; IMMEDIATE takes the write lock when a transaction starts, so a transaction that reads then writes
+    # waits its turn (up to `timeout` seconds) instead of failing with "database is locked" on the upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -145,6 +161,8 @@ if "EMAIL_URL" in env.ENVIRON:
         "use_ssl": _mail.get("EMAIL_USE_SSL", False),
     }
     if _mail["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+        # Well under MAIL_OUTBOX_LEASE_SECONDS: a mail server that hangs fails the attempt before the lease ends.
+        _options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
         MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _options}}
     else:
         MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
@@ -167,10 +185,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
+# Both only matter on a broker that redelivers (Redis): the message is acknowledged when the task ends, and a
+# task whose pool process died goes back to the queue. kombu's filesystem broker deletes a message when it is
+# read, so there the heartbeat and the beat jobs below are what bring work back (README: "What each broker
+# guarantees").
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
 CELERY_BEAT_SCHEDULE = {
     # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
     "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
@@ -237,8 +260,6 @@ EXPORT_ROOT = PRIVATE_ROOT / "exports"
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # An export still pending after this long was never picked up (broker down): it is queued again.
 EXPORT_STALE_PENDING_MINUTES = env.int("EXPORT_STALE_PENDING_MINUTES", default=10)
-# A build running this long lost its worker: it is started again.
-EXPORT_STALE_RUNNING_MINUTES = env.int("EXPORT_STALE_RUNNING_MINUTES", default=60)
 # Rows per record type printed in the PDF; data.json and the CSV files always hold every row.
 EXPORT_PDF_ROWS = env.int("EXPORT_PDF_ROWS", default=200)
 # Emailed links: the subject's confirmation of a transmission, and the download link itself.
@@ -246,10 +267,13 @@ EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
 # Links in mails sent by a worker, which has no request to take the host from.
 EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
+# A running build writes a heartbeat with its progress; silent this long, its worker is taken for dead.
+EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", default=60)
+# How often beat looks for exports left pending or whose heartbeat stopped (stale + this <= 2 minutes).
+EXPORT_REDISPATCH_SECONDS = env.int("EXPORT_REDISPATCH_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE["exports-redispatch-stale"] = {
     "task": "exports.tasks.redispatch_stale_exports",
-    "schedule": crontab(minute="*/5"),
+    "schedule": timedelta(seconds=EXPORT_REDISPATCH_SECONDS),
 }
 # Every hour at :40: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
 CELERY_BEAT_SCHEDULE["exports-expire"] = {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)}
@@ -296,3 +320,21 @@ CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "retention.tasks.retention_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+
+# Mail outbox: every mail is a row written with its cause, sent by a worker, swept by beat (outbox/services.py).
+MAIL_OUTBOX_MODEL = "outbox.OutgoingMail"
+# A worker holds a mail this long while sending it; killed meanwhile, the mail is sent again after it.
+MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=60)
+# How often beat sends what is left unsent (lease + this <= 2 minutes), and how many per run.
+MAIL_OUTBOX_SWEEP_SECONDS = env.int("MAIL_OUTBOX_SWEEP_SECONDS", default=30)
+MAIL_OUTBOX_BATCH = env.int("MAIL_OUTBOX_BATCH", default=500)
+# Failed attempts are retried with a doubling delay (30 s up to 1 h); after this many the mail is given up.
+MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
+# Sent (or given up) mail is deleted after this many days (retention rule outbox_sent_delete).
+MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["outbox-send-due"] = {
+    "task": "outbox.tasks.send_due_mail",
+    "schedule": timedelta(seconds=MAIL_OUTBOX_SWEEP_SECONDS),
+}
+# Every hour at :50: delete the mail sent more than MAIL_OUTBOX_RETENTION_DAYS days ago.
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {"task": "outbox.tasks.purge_sent_mail", "schedule": crontab(minute=50)}

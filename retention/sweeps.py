@@ -50,6 +50,7 @@ RUN_ORDER = (
     "cookie_refusal_reask",
     "audience_raw_delete",
     "export_expire",
+    "outbox_sent_delete",
     "suppression_keep",
 )
 ERASE_RULES = ("customer_terminated_erase", "minor_erase", "customer_archived_erase", "customer_empty_erase")
@@ -947,6 +948,12 @@ def _request_trails():
     ]
 
 
+def _outbox_sweep():
+    from outbox.retention import OutboxSent
+
+    return OutboxSent()
+
+
 class _Sweeps(dict):
     """rule name -> the sweeps that apply it, in order (built on first use, once the apps are loaded)."""
 
@@ -984,6 +991,7 @@ def _build():
         "cookie_refusal_reask": [CookieRefusal()],
         "audience_raw_delete": [NothingStored()],
         "export_expire": [ExportFiles()],
+        "outbox_sent_delete": [_outbox_sweep()],
         "suppression_keep": [SuppressionKeep()],
     }
 
