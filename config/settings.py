@@ -184,6 +184,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# One queue per site sharing a broker (the fault tests give each run its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
 # Both only matter on a broker that redelivers (Redis): the message is acknowledged when the task ends, and a
 # task whose pool process died goes back to the queue. kombu's filesystem broker deletes a message when it is

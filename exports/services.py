@@ -194,6 +194,7 @@ def export_build(*, job_id, now=None) -> dict:
     job = ExportJob.objects.select_related("customer", "request", "requested_by").get(pk=job_id)
     root = settings.EXPORT_ROOT
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_dead_builds(root, job.pk)
     name = f"{job.pk}-{secrets.token_hex(8)}.zip"
     destination = root / name
     try:
@@ -222,6 +223,14 @@ def export_build(*, job_id, now=None) -> dict:
     if job.deliver_to_subject:
         export_announce(job=job)
     return {"built": 1, "failed": 0, "skipped": 0, "rows": stats.rows}
+
+
+def _remove_dead_builds(root, job_id):
+    """What a killed build of this job left (a partial ZIP, its scratch folder): this build owns the job now."""
+    for path in root.glob(f"{job_id}-*.zip"):
+        path.unlink(missing_ok=True)
+    for path in root.glob(f".build-{job_id}-*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def export_announce(*, job, now=None) -> int:

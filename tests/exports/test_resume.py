@@ -135,3 +135,19 @@ def test_the_brokers_that_redeliver_get_acks_late_and_reject_on_worker_lost():
 
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
+
+
+@pytest.mark.django_db
+def test_building_again_removes_what_the_killed_build_left_and_nothing_else(zoe, bob, export_root):
+    job = _dead_build(zoe, beat_age=61)
+    other = _dead_build(bob, beat_age=5)
+    export_root.mkdir(parents=True)
+    (export_root / f"{job.pk}-0123456789abcdef.zip").write_bytes(b"PK partial")
+    (export_root / f".build-{job.pk}-0123456789abcdef-x1y2").mkdir()
+    (export_root / f"{other.pk}-fedcba9876543210.zip").write_bytes(b"PK building elsewhere")
+
+    with time_machine.travel(NOW, tick=False):
+        export_build(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert sorted(p.name for p in export_root.iterdir()) == sorted([job.file_name, f"{other.pk}-fedcba9876543210.zip"])
