@@ -2,6 +2,7 @@
 export, every process it started is gone within 10 s; if one service dies, the others stop and the message names
 it. scripts/run.sh runs with RUN_DIR in a temporary folder: never the developer's .run/."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -86,10 +87,8 @@ def _session_members(sid):
 
 def _cleanup(process):
     for pid in _session_members(process.pid):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def test_sigterm_to_the_group_stops_everything_within_ten_seconds_even_while_a_task_runs(tmp_path, migrated):
