@@ -187,10 +187,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # One queue per site sharing a broker (the fault tests give each run its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
-# Both only matter on a broker that redelivers (Redis): the message is acknowledged when the task ends, and a
-# task whose pool process died goes back to the queue. kombu's filesystem broker deletes a message when it is
-# read, so there the heartbeat and the beat jobs below are what bring work back (README: "What each broker
-# guarantees").
+# The message is acknowledged when the task ends, and a task whose pool process died goes back to the queue.
+# kombu's filesystem broker deletes a message's file when it is read, so a killed worker main process loses it
+# there (Redis redelivers it, an hour later): the heartbeat and the beat jobs below bring the work back within
+# two minutes on both (README: "What each broker guarantees").
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -123,7 +123,7 @@ class ExportJob(models.Model):
         now = now or timezone.now()
         if self.status == Status.RUNNING:
             beat = self.heartbeat_at or self.started_at
-            return beat is None or beat < now - timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
+            return beat is not None and beat < now - timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
         if self.status == Status.PENDING:
             queued = self.dispatched_at or self.created_at
             return queued < now - timedelta(minutes=settings.EXPORT_STALE_PENDING_MINUTES)
