@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.figures import figure_add
 from tests.integration.processes import ROOT, free_port, process_env, wait_for
 
 STOP_WITHIN = 10
@@ -114,6 +115,7 @@ def test_sigterm_to_the_group_stops_everything_within_ten_seconds_even_while_a_t
         _cleanup(process)
     assert took <= STOP_WITHIN, out.read_text()
     assert "Stopping (SIGTERM)" in out.read_text()
+    figure_add("faults_survived")
 
 
 def test_when_one_service_dies_the_others_stop_and_the_message_names_it(tmp_path, migrated):
@@ -129,3 +131,4 @@ def test_when_one_service_dies_the_others_stop_and_the_message_names_it(tmp_path
     text = out.read_text()
     assert "The Celery beat stopped" in text and "stopping the others" in text, text
     assert process.returncode != 0
+    figure_add("faults_survived")
