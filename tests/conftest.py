@@ -45,6 +45,7 @@ def _never_the_local_site(tmp_path_factory, django_db_setup):
             "data_folder_in": str(broker / "out"),
             "data_folder_out": str(broker / "out"),
             "processed_folder": str(broker / "processed"),
+            "control_folder": str(broker / "control"),
         }
         celery_app.conf.broker_transport_options = overrides["CELERY_BROKER_TRANSPORT_OPTIONS"]
     with override_settings(**overrides):

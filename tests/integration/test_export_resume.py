@@ -54,6 +54,7 @@ def test_an_export_whose_worker_was_killed_halfway_is_built_again_within_two_min
         folder = site / "broker"
         options = {"data_folder_in": str(folder / "out"), "data_folder_out": str(folder / "out")}
         options |= {"processed_folder": str(folder / "processed"), "store_processed": False}
+        options |= {"control_folder": str(folder / "control")}
     zoe = factories.CustomerFactory(email="zoe.resume@example.com")
     _big_history(zoe)
     first = start_worker("worker", env=env, logs=tmp_path, queue=queue)
