@@ -53,17 +53,17 @@ stop() {
     trap - INT TERM HUP
     echo
     echo "$1"
-    # TERM asks for a warm shutdown, which Celery stretches for as long as a task runs: after 5 s ask the
-    # processes left for a cold one (QUIT), after 8 s kill them, so everything is gone within 10 s.
+    # TERM asks for a warm shutdown, which Celery stretches for as long as a task runs: after 4 s ask the
+    # processes left for a cold one (QUIT), after 7 s kill them, so everything is gone within 10 s.
     signal_all TERM
     local tick
-    for tick in $(seq 1 80); do
+    for tick in $(seq 1 70); do
         alive || break
-        [ "$tick" = 50 ] && signal_all QUIT
+        [ "$tick" = 40 ] && signal_all QUIT
         sleep 0.1
     done
     if alive; then
-        echo "Still running after 8 s: killing what is left."
+        echo "Still running after 7 s: killing what is left."
         signal_all KILL
     fi
     wait 2>/dev/null || true
