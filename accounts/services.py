@@ -8,16 +8,13 @@ from django.utils import timezone
 
 from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence, User
 from accounts.ownership import client_ip, user_agent
+from config.links import LinkInvalid
 from config.mail import mail_send
 from privacy.models import ConsentRecord, Purpose
 from privacy.services import consent_record
 
 SIGNUP_SALT = "accounts.signup"
 EMAIL_CHANGE_SALT = "accounts.email-change"
-
-
-class LinkInvalid(Exception):
-    """A confirmation link that is forged, expired or already used."""
 
 
 def _absolute(request, url):
@@ -122,6 +119,20 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
         customer.save(update_fields=[log.field for log in logs])
         ChangeLog.objects.bulk_create(logs)
     return len(logs)
+
+
+def customer_flag_minor(*, customer, actor) -> int:
+    """Staff flag an account as a minor without valid parental consent (R78): consent-based processing stops at once
+    (the privacy app's gate reads the flag) and the `minor_erase` rule erases the account after its period, unless
+    parental consent is recorded first. Logged in the change log."""
+    if customer.flagged_minor_at:
+        return 0
+    return customer_update(
+        customer=customer,
+        changes={"flagged_minor_at": timezone.now()},
+        actor=actor,
+        channel=ChangeLog.Channel.ADMIN,
+    )
 
 
 def email_change_request(*, customer, new_email, request=None):

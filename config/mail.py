@@ -36,9 +36,10 @@ def mail_render(*, template, context, language):
     return " ".join(subject.split()), text, html
 
 
-def mail_send(*, to, template, context, language):
+def mail_send(*, to, template, context, language, headers=None):
     """The one way the product sends mail: rendered now, stored in the outbox in the caller's transaction.
 
+    `headers` adds mail headers, e.g. List-Unsubscribe on marketing mail (RFC 8058).
     The outbox model is named by settings.MAIL_OUTBOX_MODEL (as AUTH_USER_MODEL names the user model), so this
     module imports no app; the row is sent by a worker once the transaction commits, or by the beat job later.
     """
@@ -46,4 +47,6 @@ def mail_send(*, to, template, context, language):
 
     subject, text, html = mail_render(template=template, context=context, language=language)
     outbox = apps.get_model(settings.MAIL_OUTBOX_MODEL)
-    outbox._default_manager.queue(to=to, subject=subject, text=text, html=html, language=language, template=template)
+    outbox._default_manager.queue(
+        to=to, subject=subject, text=text, html=html, language=language, template=template, headers=headers
+    )

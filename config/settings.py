@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacy.middleware.CookieConsentMiddleware",
+    "privacy.middleware.PolicyApprovalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.cookies.cookie_context",
             ],
         },
     },
@@ -198,15 +201,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
-CELERY_BEAT_SCHEDULE = {
-    # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
-    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
-    # Every hour at :15: delete public-form requests never confirmed within 7 days.
-    "purge-unconfirmed-public-requests": {
-        "task": "privacy.tasks.purge_unconfirmed_public_requests",
-        "schedule": crontab(minute=15),
-    },
-}
 
 # Data-subject requests (REQUIREMENTS.md section 2.3).
 DSR_RESPONSE_PERIOD = env("DSR_RESPONSE_PERIOD", default="30d")
@@ -220,8 +214,41 @@ PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
 # Key of the HMAC-SHA256 hashes on the suppression list; must survive restores, so not derived at random.
 SUPPRESSION_KEY = env("SUPPRESSION_KEY", default=SECRET_KEY)
 
-# Version of the privacy policy that consents given now refer to (R36).
+# Version of the privacy policy that consents cite until a version is published in the admin (R36).
 PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2026-11-01")
+
+# The published policy (R41): who the controller is, where the data is hosted, where letters go.
+CONTROLLER_NAME = env("CONTROLLER_NAME", default="Example Hosting SAS")
+CONTROLLER_ADDRESS = env("CONTROLLER_ADDRESS", default="1 rue de l'Exemple, 74000 Annecy, France")
+CONTROLLER_EMAIL = env("CONTROLLER_EMAIL", default="contact@example.com")
+HOSTING_LOCATION = env("HOSTING_LOCATION", default="France (European Union)")
+PRIVACY_POSTAL_ADDRESS = env("PRIVACY_POSTAL_ADDRESS", default=f"Data protection officer, {CONTROLLER_ADDRESS}")
+
+# How long after a substantial policy change every page shows a notice (R43).
+POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
+
+# Marketing (R37-R40, R76-R78). Senders per channel: email goes through the mail helper; the others through a
+# class with send(*, to, text) — by default one that writes a file per message, as mail does in development.
+MARKETING_SENDERS = {
+    "sms": env("MARKETING_SMS_SENDER", default="privacy.marketing.senders.FileSender"),
+    "social": env("MARKETING_SOCIAL_SENDER", default="privacy.marketing.senders.FileSender"),
+}
+MARKETING_OUTBOX = Path(env("MARKETING_OUTBOX", default=str(RUN_DIR / "marketing")))
+MARKETING_BATCH = env.int("MARKETING_BATCH", default=500)
+UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
+# R76: the age of digital consent per country, each raised to the policy's floor (16, or 13 for the US).
+DIGITAL_CONSENT_AGE = {"FR": 15, "DE": 16, "ES": 14, "IT": 14, "BE": 13, "AT": 14, "IE": 16, "NL": 16, "US": 13}
+DIGITAL_CONSENT_AGE_DEFAULT = 16
+DIGITAL_CONSENT_FLOOR = env.int("DIGITAL_CONSENT_FLOOR", default=16)
+DIGITAL_CONSENT_FLOOR_US = env.int("DIGITAL_CONSENT_FLOOR_US", default=13)
+
+# Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
+ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")
+ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
+# R35: first-party anonymous audience measurement without consent, unless the visitor refused it.
+AUDIENCE_MEASUREMENT_EXEMPT = env.bool("AUDIENCE_MEASUREMENT_EXEMPT", default=False)
+# Lifetime of the persistent affiliate cookie, set only after consent; never more than 13 months (R83).
+AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
 # Production hardening (R68): HTTPS only, HSTS for a year, secure cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -275,16 +302,11 @@ EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", default=60)
 # How often beat looks for exports left pending or whose heartbeat stopped (stale + this <= 2 minutes).
 EXPORT_REDISPATCH_SECONDS = env.int("EXPORT_REDISPATCH_SECONDS", default=30)
-CELERY_BEAT_SCHEDULE["exports-redispatch-stale"] = {
-    "task": "exports.tasks.redispatch_stale_exports",
-    "schedule": timedelta(seconds=EXPORT_REDISPATCH_SECONDS),
-}
-# Every hour at :40: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
-CELERY_BEAT_SCHEDULE["exports-expire"] = {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)}
 
 # Retention
-# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says.
-# retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up says when it had to).
+# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says: the one place
+# their defaults are written. retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up
+# says when it had to).
 RETENTION_CUSTOMER_INACTIVE_MONTHS = env.int("RETENTION_CUSTOMER_INACTIVE_MONTHS", default=3)
 RETENTION_CUSTOMER_ARCHIVED_MONTHS = env.int("RETENTION_CUSTOMER_ARCHIVED_MONTHS", default=6)
 RETENTION_CUSTOMER_EMPTY_MONTHS = env.int("RETENTION_CUSTOMER_EMPTY_MONTHS", default=6)
@@ -296,6 +318,7 @@ RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=10)
 RETENTION_ORDER_DATA_YEARS = env.int("RETENTION_ORDER_DATA_YEARS", default=10)
 RETENTION_SUPPORT_TICKET_YEARS = env.int("RETENTION_SUPPORT_TICKET_YEARS", default=3)
 RETENTION_CONNECTION_LOG_MONTHS = env.int("RETENTION_CONNECTION_LOG_MONTHS", default=12)
+RETENTION_ENGAGEMENT_MONTHS = env.int("RETENTION_ENGAGEMENT_MONTHS", default=13)
 RETENTION_PROSPECT_YEARS = env.int("RETENTION_PROSPECT_YEARS", default=3)
 RETENTION_COOKIE_CONSENT_MONTHS = env.int("RETENTION_COOKIE_CONSENT_MONTHS", default=13)
 RETENTION_COOKIE_REFUSAL_MONTHS = env.int("RETENTION_COOKIE_REFUSAL_MONTHS", default=6)
@@ -319,11 +342,6 @@ RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=100
 ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
-# Every night at 02:30 site time: every retention rule, as of that day.
-CELERY_BEAT_SCHEDULE["retention-nightly"] = {
-    "task": "retention.tasks.retention_nightly",
-    "schedule": crontab(hour=2, minute=30),
-}
 
 # Mail outbox: every mail is a row written with its cause, sent by a worker, swept by beat (outbox/services.py).
 MAIL_OUTBOX_MODEL = "outbox.OutgoingMail"
@@ -336,9 +354,34 @@ MAIL_OUTBOX_BATCH = env.int("MAIL_OUTBOX_BATCH", default=500)
 MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
 # Sent (or given up) mail is deleted after this many days (retention rule outbox_sent_delete).
 MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["outbox-send-due"] = {
-    "task": "outbox.tasks.send_due_mail",
-    "schedule": timedelta(seconds=MAIL_OUTBOX_SWEEP_SECONDS),
+
+# The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 08:00: the DPO's digest of overdue and due-soon requests (none when both are empty).
+    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
+    # Every hour at a quarter past: delete public-form requests never confirmed within 7 days.
+    "purge-unconfirmed-public-requests": {
+        "task": "privacy.tasks.purge_unconfirmed_public_requests",
+        "schedule": crontab(minute=15),
+    },
+    # Every 30 s: queue again the exports left pending (broker down) or whose heartbeat stopped (worker killed).
+    "exports-redispatch-stale": {
+        "task": "exports.tasks.redispatch_stale_exports",
+        "schedule": timedelta(seconds=EXPORT_REDISPATCH_SECONDS),
+    },
+    # Every hour at twenty to: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
+    "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)},
+    # Every night at 02:30: every retention rule, as of that day.
+    "retention-nightly": {"task": "retention.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
+    # Every hour at 25 past: resume the mailing about a substantial policy change, if a worker died mid-way (R43).
+    "policy-notifications-resume": {
+        "task": "privacy.tasks.resume_policy_notifications",
+        "schedule": crontab(minute=25),
+    },
+    # Every ten minutes: resume any campaign left sending (a worker died, the broker was down).
+    "campaigns-resume": {"task": "privacy.tasks.resume_campaigns", "schedule": crontab(minute="*/10")},
+    # Every 30 s: send the mail left unsent (broker down, a process killed) or whose sending lease ran out.
+    "outbox-send-due": {"task": "outbox.tasks.send_due_mail", "schedule": timedelta(seconds=MAIL_OUTBOX_SWEEP_SECONDS)},
+    # Every hour at ten to: delete the mail sent more than MAIL_OUTBOX_RETENTION_DAYS days ago.
+    "outbox-purge": {"task": "outbox.tasks.purge_sent_mail", "schedule": crontab(minute=50)},
 }
-# Every hour at :50: delete the mail sent more than MAIL_OUTBOX_RETENTION_DAYS days ago.
-CELERY_BEAT_SCHEDULE["outbox-purge"] = {"task": "outbox.tasks.purge_sent_mail", "schedule": crontab(minute=50)}

@@ -22,7 +22,7 @@ class Status(models.TextChoices):
 
 
 class OutgoingMailManager(models.Manager):
-    def queue(self, *, to, subject, text, html, language, template=""):
+    def queue(self, *, to, subject, text, html, language, template="", headers=None):
         """Store one rendered mail in the caller's transaction; a worker is asked to send it once that commits.
 
         The row is what counts: if the worker, the broker or this process dies before the mail leaves,
@@ -40,6 +40,7 @@ class OutgoingMailManager(models.Manager):
             subject=subject,
             text=text,
             html=html,
+            headers=dict(headers or {}),
         )
         # robust: a broker that is down must not turn a committed request into an error page.
         transaction.on_commit(lambda: _dispatch(mail.pk), robust=True)
@@ -71,6 +72,8 @@ class OutgoingMail(models.Model):
     subject = models.TextField(_("subject"))
     text = models.TextField(_("text part"), blank=True)
     html = models.TextField(_("HTML part"), blank=True)
+    # Extra headers of this mail, e.g. List-Unsubscribe on marketing mail (RFC 8058).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     # The same Message-ID on every attempt, so a receiving system can drop a duplicate (see outbox/services.py).
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -54,7 +54,7 @@ def _deliver(mail):
         body=mail.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.recipient],
-        headers={"Message-ID": mail.message_id},
+        headers={**(mail.headers or {}), "Message-ID": mail.message_id},
     )
     message.attach_alternative(mail.html, "text/html")
     message.send()
