@@ -47,10 +47,14 @@ class OutgoingMailManager(models.Manager):
         return mail
 
 
-def _dispatch(mail_id):
-    from outbox.tasks import send_mail
+SEND_TASK = "outbox.tasks.send_mail"
 
-    send_mail.delay(mail_id)
+
+def _dispatch(mail_id):
+    # Queued by name: outbox.tasks imports the services, which import this module.
+    from celery import current_app
+
+    current_app.signature(SEND_TASK, args=(mail_id,)).apply_async()
 
 
 class OutgoingMail(models.Model):

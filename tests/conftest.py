@@ -31,6 +31,7 @@ def _never_the_local_site(tmp_path_factory, django_db_setup):
         "EXPORT_ROOT": private / "exports",
         "ERASURE_JOURNAL": env["ERASURE_JOURNAL"],
         "STATIC_ROOT": root / "static",
+        "MARKETING_OUTBOX": root / "marketing",
         "CELERY_BEAT_SCHEDULE_FILENAME": env["CELERY_BEAT_SCHEDULE_FILENAME"],
     }
     # Under pytest MAILERS is Django's in-memory backend; a file backend left in place would write to .run/mail.

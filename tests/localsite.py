@@ -25,6 +25,7 @@ def private_env(root: Path) -> dict:
         "CELERY_BROKER_DIR": str(root / "broker"),
         "CELERY_BEAT_SCHEDULE_FILENAME": str(root / "celerybeat-schedule"),
         "STATIC_ROOT": str(root / "static"),
+        "MARKETING_OUTBOX": str(root / "marketing"),
     }
 
 
