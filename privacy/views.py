@@ -241,7 +241,12 @@ def public_request(request):
                 http_request=request,
             )
             # The same answer whether or not the address has an account.
-            return render(request, "privacy/public_request_sent.html", {"email": data["email"]})
+            context = {
+                "email": data["email"],
+                "link_hours": settings.PUBLIC_REQUEST_LINK_MAX_AGE // 3600,
+                "purge_days": RULES["public_request_unconfirmed_delete"].amount,
+            }
+            return render(request, "privacy/public_request_sent.html", context)
     return render(request, "privacy/public_request.html", {"form": form})
 
 

@@ -157,7 +157,8 @@ class ExtendForm(QueueActionForm):
 
     @classmethod
     def applies(cls, req, now):
-        return req.status == Status.IN_PROGRESS and req.extended_until is None and now <= req.due_at
+        open_before_extension = (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+        return req.status in open_before_extension and req.extended_until is None and now <= req.due_at
 
     def act(self, *, actor):
         req = request_extend(

@@ -23,6 +23,7 @@ from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
 from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
+from retention.rules import RULES
 
 PUBLIC_SALT = "privacy.public-request"
 # Kinds carried out at once, without waiting for the DPO (R25, Art. 7(3)).
@@ -206,8 +207,8 @@ def public_request_confirm(*, token):
 
 
 def public_requests_purge(*, now=None) -> int:
-    """Delete public-form submissions never confirmed within 7 days (R10)."""
-    cutoff = (now or timezone.now()) - timedelta(days=7)
+    """Delete public-form submissions never confirmed within RETENTION_PUBLIC_REQUEST_DAYS (7 by default, R10)."""
+    cutoff = (now or timezone.now()) - timedelta(days=RULES["public_request_unconfirmed_delete"].amount)
     deleted, _ = PendingPublicRequest.objects.filter(submitted_at__lt=cutoff).delete()
     return deleted
 
@@ -220,7 +221,15 @@ def request_verify_identity(req, *, actor, note=""):
     if req.identity_verified_at is not None:
         raise RequestError(_("The identity is already verified."))
     req.identity_verified_at = timezone.now()
-    req.save(update_fields=["identity_verified_at"])
+    fields = ["identity_verified_at"]
+    if settings.DSR_PAUSE_FOR_IDENTITY and req.status == Status.AWAITING_IDENTITY and req.extended_until is None:
+        asked = req.events.filter(to_status=Status.AWAITING_IDENTITY).order_by("-created_at").first()
+        if asked is not None:
+            req.due_at = deadlines.paused_due_at(
+                req.due_at, asked.created_at, req.identity_verified_at, tz=settings.SITE_TIME_ZONE
+            )
+            fields.append("due_at")
+    req.save(update_fields=fields)
     _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
     if req.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
         _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))
@@ -365,7 +374,13 @@ def requests_digest(*, now=None) -> dict:
         mail_send(
             to=settings.DPO_EMAIL,
             template="dpo_digest",
-            context={"overdue": overdue, "soon": soon, "now": now, "site_time_zone": settings.SITE_TIME_ZONE},
+            context={
+                "overdue": overdue,
+                "soon": soon,
+                "now": now,
+                "site_time_zone": settings.SITE_TIME_ZONE,
+                "due_soon_days": settings.DSR_DUE_SOON_DAYS,
+            },
             language=settings.LANGUAGE_CODE,
         )
     return {"overdue": len(overdue), "due_soon": len(soon)}
