@@ -37,16 +37,16 @@ def mail_render(*, template, context, language):
 
 
 def mail_send(*, to, template, context, language, headers=None):
-    """The one way the product sends mail: rendered now, handed to a worker once the transaction commits.
+    """The one way the product sends mail: rendered now, stored in the outbox in the caller's transaction.
 
     `headers` adds mail headers, e.g. List-Unsubscribe on marketing mail (RFC 8058).
+    The outbox model is named by settings.MAIL_OUTBOX_MODEL (as AUTH_USER_MODEL names the user model), so this
+    module imports no app; the row is sent by a worker once the transaction commits, or by the beat job later.
     """
-    from django.db import transaction
-
-    from accounts.tasks import send_rendered_mail
+    from django.apps import apps
 
     subject, text, html = mail_render(template=template, context=context, language=language)
-    extra = dict(headers or {})
-    transaction.on_commit(
-        lambda: send_rendered_mail.delay(to=[to], subject=subject, text=text, html=html, headers=extra)
+    outbox = apps.get_model(settings.MAIL_OUTBOX_MODEL)
+    outbox._default_manager.queue(
+        to=to, subject=subject, text=text, html=html, language=language, template=template, headers=headers
     )

@@ -4,6 +4,7 @@ Development needs no .env: every value has a safe default, except that with
 DEBUG=False (production) the secret key must come from the environment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -15,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from config.queues import task_routes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RUN_DIR = BASE_DIR / ".run"
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
+
+# The local site's own state (SQLite database, mail, broker, private files): `make run` uses .run/; tests and
+# any second copy point RUN_DIR elsewhere, and every default below follows it.
+RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run"))).resolve()
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "retention",
     "exports",
     "operations",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +105,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves the site, a worker and beat at once. WAL lets readers run beside the one
+    # writer; IMMEDIATE takes the write lock when a transaction starts, so a transaction that reads then writes
+    # waits its turn (up to `timeout` seconds) instead of failing with "database is locked" on the upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -169,6 +185,8 @@ if "EMAIL_URL" in env.ENVIRON:
         "use_ssl": _mail.get("EMAIL_USE_SSL", False),
     }
     if _mail["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+        # Well under MAIL_OUTBOX_LEASE_SECONDS: a mail server that hangs fails the attempt before the lease ends.
+        _options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
         MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _options}}
     else:
         MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"]}}
@@ -188,6 +206,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast messages (celery control): kombu's default is ./control, in whatever folder the process runs.
+        "control_folder": str(_broker_dir / "control"),
     }
 # Mail, exports and retention each have a queue (config/queues.py): a long export never delays an acknowledgement.
 CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
@@ -195,7 +215,12 @@ CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}default"
 CELERY_TASK_ROUTES = task_routes(CELERY_QUEUE_PREFIX)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
+# The message is acknowledged when the task ends, and a task whose pool process died goes back to the queue.
+# kombu's filesystem broker deletes a message's file when it is read, so a killed worker main process loses it
+# there (Redis redelivers it, an hour later): the heartbeat and the beat jobs below bring the work back within
+# two minutes on both (README: "What each broker guarantees").
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
@@ -295,8 +320,6 @@ EXPORT_ROOT = PRIVATE_ROOT / "exports"
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # An export still pending after this long was never picked up (broker down): it is queued again.
 EXPORT_STALE_PENDING_MINUTES = env.int("EXPORT_STALE_PENDING_MINUTES", default=10)
-# A build running this long lost its worker: it is started again.
-EXPORT_STALE_RUNNING_MINUTES = env.int("EXPORT_STALE_RUNNING_MINUTES", default=60)
 # Rows per record type printed in the PDF (the newest); data.json and the CSV files always hold every row.
 # WeasyPrint lays out each table cell on its own: 200 rows per type made the PDF of any long history take ~8 s
 # (bench/export.py), 25 keep it under 2 s and still show the recent activity of each kind.
@@ -306,6 +329,10 @@ EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
 # Links in mails sent by a worker, which has no request to take the host from.
 EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A running build writes a heartbeat with its progress; silent this long, its worker is taken for dead.
+EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", default=60)
+# How often beat looks for exports left pending or whose heartbeat stopped (stale + this <= 2 minutes).
+EXPORT_REDISPATCH_SECONDS = env.int("EXPORT_REDISPATCH_SECONDS", default=30)
 
 # Retention
 # Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says: the one place
@@ -349,6 +376,17 @@ ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-jou
 
 # Seconds between two beats of the heartbeat that /healthz reads (a minute; tests shorten it).
 HEALTH_BEAT_INTERVAL = env.float("HEALTH_BEAT_INTERVAL", default=60.0)
+# Mail outbox: every mail is a row written with its cause, sent by a worker, swept by beat (outbox/services.py).
+MAIL_OUTBOX_MODEL = "outbox.OutgoingMail"
+# A worker holds a mail this long while sending it; killed meanwhile, the mail is sent again after it.
+MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=60)
+# How often beat sends what is left unsent (lease + this <= 2 minutes), and how many per run.
+MAIL_OUTBOX_SWEEP_SECONDS = env.int("MAIL_OUTBOX_SWEEP_SECONDS", default=30)
+MAIL_OUTBOX_BATCH = env.int("MAIL_OUTBOX_BATCH", default=500)
+# Failed attempts are retried with a doubling delay (30 s up to 1 h); after this many the mail is given up.
+MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
+# Sent (or given up) mail is deleted after this many days (retention rule outbox_sent_delete).
+MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
 
 # The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
 CELERY_BEAT_SCHEDULE = {
@@ -359,8 +397,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.purge_unconfirmed_public_requests",
         "schedule": crontab(minute=15),
     },
-    # Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
-    "exports-redispatch-stale": {"task": "exports.tasks.redispatch_stale_exports", "schedule": crontab(minute="*/5")},
+    # Every 30 s: queue again the exports left pending (broker down) or whose heartbeat stopped (worker killed).
+    "exports-redispatch-stale": {
+        "task": "exports.tasks.redispatch_stale_exports",
+        "schedule": timedelta(seconds=EXPORT_REDISPATCH_SECONDS),
+    },
     # Every hour at twenty to: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
     "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)},
     # Every night at 02:30: every retention rule, as of that day.
@@ -374,6 +415,10 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-resume": {"task": "privacy.tasks.resume_campaigns", "schedule": crontab(minute="*/10")},
     # Every minute: the beat heartbeat, recorded by a worker of the default queue, whose age /healthz reports.
     "beat-heartbeat": {"task": "operations.tasks.beat_heartbeat", "schedule": HEALTH_BEAT_INTERVAL},
+    # Every 30 s: send the mail left unsent (broker down, a process killed) or whose sending lease ran out.
+    "outbox-send-due": {"task": "outbox.tasks.send_due_mail", "schedule": timedelta(seconds=MAIL_OUTBOX_SWEEP_SECONDS)},
+    # Every hour at ten to: delete the mail sent more than MAIL_OUTBOX_RETENTION_DAYS days ago.
+    "outbox-purge": {"task": "outbox.tasks.purge_sent_mail", "schedule": crontab(minute=50)},
 }
 
 # Health endpoint (/healthz): the checks it runs, in order; each returns its JSON part, or None to be left out.
@@ -392,9 +437,9 @@ HEALTH_CHECKS = env.list(
 HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=300)
 # The nightly retention run finished less than this many seconds ago (a day and two hours of slack).
 HEALTH_RETENTION_MAX_AGE = env.int("HEALTH_RETENTION_MAX_AGE", default=26 * 3600)
-# The mail outbox, once the product has one: its model ("app_label.Model"), the lookup of unsent rows and the
+# The mail outbox: its model ("app_label.Model"), the lookup of unsent rows and the
 # field they are dated by; unsent mail older than HEALTH_OUTBOX_MAX_AGE seconds means sending is stuck.
-HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default="")
-HEALTH_OUTBOX_PENDING = {"sent_at__isnull": True}
+HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default=MAIL_OUTBOX_MODEL)
+HEALTH_OUTBOX_PENDING = {"status__in": ("pending", "sending")}
 HEALTH_OUTBOX_DATE_FIELD = "created_at"
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)

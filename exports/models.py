@@ -74,6 +74,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("asked for at"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written with every progress update: a running build silent for EXPORT_HEARTBEAT_STALE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
@@ -114,6 +116,18 @@ class ExportJob(models.Model):
         if self.ready_at is None:
             return None
         return self.ready_at + timedelta(days=settings.EXPORT_RETENTION_DAYS)
+
+    def is_stuck(self, now=None):
+        """Running without a heartbeat for the stale window, or pending long after it was queued: its worker or
+        its message was lost. The beat job queues it again; asking again or "retry" does so at once."""
+        now = now or timezone.now()
+        if self.status == Status.RUNNING:
+            beat = self.heartbeat_at or self.started_at
+            return beat is not None and beat < now - timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
+        if self.status == Status.PENDING:
+            queued = self.dispatched_at or self.created_at
+            return queued < now - timedelta(minutes=settings.EXPORT_STALE_PENDING_MINUTES)
+        return False
 
     def is_expired(self, now=None):
         """Expired by status, or past its date even if the hourly job has not run yet."""

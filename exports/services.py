@@ -75,6 +75,10 @@ def export_request(*, customer=None, email="", request=None, requested_by=None, 
         queued = ExportJob.objects.for_subject(customer=customer, email=email)
         existing = queued.active().filter(request=request).first()
         if existing is not None:
+            # Asking again for a copy whose worker died starts it again at once, not after the beat job.
+            if existing.is_stuck(now):
+                _requeue(existing.pk, now)
+                existing.refresh_from_db()
             return existing
         self_service = request is None and requested_by is not None and requested_by.pk == getattr(customer, "pk", 0)
         if self_service and queued.filter(created_at__gte=now - timedelta(days=1)).count() >= DAILY_LIMIT:
@@ -118,35 +122,63 @@ def export_deliver_for_request(*, request) -> ExportJob:
 
 
 def export_retry(*, job, now=None) -> int:
-    """Queue a failed export again; 0 when it was not failed (already retried, or never failed)."""
+    """Queue again an export that failed or is stuck (its worker died); 0 when it is neither."""
     now = now or timezone.now()
     updated = ExportJob.objects.filter(pk=job.pk, status=Status.FAILED).update(
         status=Status.PENDING, progress=0, error="", failed_at=None, dispatched_at=now
     )
     if updated:
         _dispatch(job.pk)
+        return updated
+    return _requeue(job.pk, now)
+
+
+def _dead(now):
+    """Running jobs whose worker stopped beating (started_at for rows from before the heartbeat existed)."""
+    stale = now - timedelta(seconds=settings.EXPORT_HEARTBEAT_STALE_SECONDS)
+    return Q(status=Status.RUNNING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale))
+
+
+def _lost_message(now):
+    cutoff = now - timedelta(minutes=settings.EXPORT_STALE_PENDING_MINUTES)
+    return Q(status=Status.PENDING) & (Q(dispatched_at__lt=cutoff) | Q(dispatched_at__isnull=True))
+
+
+def _requeue(job_id, now) -> int:
+    """Put a stuck job back to pending and queue it; the conditional update makes a race with the beat job
+    or a reviving worker harmless (the build's own claim decides who builds)."""
+    updated = ExportJob.objects.filter(_dead(now) | _lost_message(now), pk=job_id).update(
+        status=Status.PENDING, progress=0, dispatched_at=now
+    )
+    if updated:
+        _dispatch(job_id)
     return updated
 
 
-def _progress_writer(job_id):
-    """Saves the percentage at most twice a second, unless it jumped (the end of a phase)."""
-    last = {"at": 0.0, "percent": 0}
+def _progress_writer(job_id, started_at):
+    """Saves the percentage, which is also the heartbeat, at most twice a second unless it jumped (the end of a
+    phase), and at least every few seconds. Only while this build still owns the job (same started_at)."""
+    last = {"at": time.monotonic(), "percent": 0}
+    beat_every = max(settings.EXPORT_HEARTBEAT_STALE_SECONDS / 6, 0.5)
 
     def write(percent):
         moment = time.monotonic()
         if moment - last["at"] < 0.5 and percent - last["percent"] < 10:
             return
+        if percent == last["percent"] and moment - last["at"] < beat_every:
+            return
         last.update(at=moment, percent=percent)
-        ExportJob.objects.filter(pk=job_id, status=Status.RUNNING).update(progress=percent)
+        ExportJob.objects.filter(pk=job_id, status=Status.RUNNING, started_at=started_at).update(
+            progress=percent, heartbeat_at=timezone.now()
+        )
 
     return write
 
 
 def _claim(job_id, now):
-    stale = now - timedelta(minutes=settings.EXPORT_STALE_RUNNING_MINUTES)
-    return ExportJob.objects.filter(
-        Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale), pk=job_id
-    ).update(status=Status.RUNNING, started_at=now, progress=0, error="", attempts=F("attempts") + 1)
+    return ExportJob.objects.filter(Q(status=Status.PENDING) | _dead(now), pk=job_id).update(
+        status=Status.RUNNING, started_at=now, heartbeat_at=now, progress=0, error="", attempts=F("attempts") + 1
+    )
 
 
 def export_build(*, job_id, now=None) -> dict:
@@ -157,10 +189,11 @@ def export_build(*, job_id, now=None) -> dict:
     job = ExportJob.objects.select_related("customer", "request", "requested_by").get(pk=job_id)
     root = settings.EXPORT_ROOT
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _remove_dead_builds(root, job.pk)
     name = f"{job.pk}-{secrets.token_hex(8)}.zip"
     destination = root / name
     try:
-        stats = build_archive(job, destination, progress=_progress_writer(job.pk))
+        stats = build_archive(job, destination, progress=_progress_writer(job.pk, now))
         os.chmod(destination, 0o600)
     except Exception as e:
         destination.unlink(missing_ok=True)
@@ -185,6 +218,14 @@ def export_build(*, job_id, now=None) -> dict:
     if job.deliver_to_subject:
         export_announce(job=job)
     return {"built": 1, "failed": 0, "skipped": 0, "rows": stats.rows}
+
+
+def _remove_dead_builds(root, job_id):
+    """What a killed build of this job left (a partial ZIP, its scratch folder): this build owns the job now."""
+    for path in root.glob(f"{job_id}-*.zip"):
+        path.unlink(missing_ok=True)
+    for path in root.glob(f".build-{job_id}-*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def export_announce(*, job, now=None) -> int:
@@ -298,21 +339,13 @@ def transmission_confirm(*, token, now=None) -> Transmission:
 
 
 def exports_redispatch_stale(*, now=None) -> dict:
-    """Queue again what never started (the broker was down) and what lost its worker (R66: none is lost)."""
+    """Queue again what never started (the broker was down, or kombu's filesystem broker handed the message to a
+    worker that died before claiming it) and what lost its worker: no heartbeat for the stale window (R66)."""
     now = now or timezone.now()
-    pending_cutoff = now - timedelta(minutes=settings.EXPORT_STALE_PENDING_MINUTES)
-    running_cutoff = now - timedelta(minutes=settings.EXPORT_STALE_RUNNING_MINUTES)
     counts = {"pending_redispatched": 0, "running_restarted": 0}
-    stuck = Q(dispatched_at__lt=pending_cutoff) | Q(dispatched_at__isnull=True)
-    for pk in ExportJob.objects.filter(stuck, status=Status.PENDING).values_list("pk", flat=True)[:500]:
-        if ExportJob.objects.filter(stuck, pk=pk, status=Status.PENDING).update(dispatched_at=now):
-            _dispatch(pk)
-            counts["pending_redispatched"] += 1
-    lost = Q(status=Status.RUNNING, started_at__lt=running_cutoff)
-    for pk in ExportJob.objects.filter(lost).values_list("pk", flat=True)[:500]:
-        if ExportJob.objects.filter(lost, pk=pk).update(status=Status.PENDING, progress=0, dispatched_at=now):
-            _dispatch(pk)
-            counts["running_restarted"] += 1
+    for key, condition in (("pending_redispatched", _lost_message(now)), ("running_restarted", _dead(now))):
+        for pk in ExportJob.objects.filter(condition).values_list("pk", flat=True)[:500]:
+            counts[key] += _requeue(pk, now)
     return counts
 
 

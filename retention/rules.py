@@ -347,6 +347,16 @@ RULES = {
             why=_("The export job stays; its file goes."),
         ),
         Rule(
+            "outbox_sent_delete",
+            _("Mail we sent you"),
+            _("sent at"),
+            "delete",
+            setting="MAIL_OUTBOX_RETENTION_DAYS",
+            unit=DAYS,
+            applied_by="outbox",
+            why=_("Only the address, subject and date stay once a mail is sent; the text goes at once."),
+        ),
+        Rule(
             "public_request_unconfirmed_delete",
             _("Unconfirmed public requests"),
             _("submitted at"),

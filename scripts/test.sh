@@ -6,6 +6,19 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 started=$(date +%s)
 
+# The local site's folder (.run/, make run's state): listed before and after, and the run fails if it changed.
+local_site_listing() { [ -d .run ] && find .run -printf '%p %s %T@\n' | sort || true; }
+run_before=$(local_site_listing)
+local_site_unchanged() {
+    if [ -f .run/run.pid ] && kill -0 "$(cat .run/run.pid)" 2>/dev/null; then
+        echo "== .run/ not compared: make run is using it (pid $(cat .run/run.pid))"
+    elif [ "$run_before" != "$(local_site_listing)" ]; then
+        echo "make test changed .run/ (the local site); what differs (< before, > after):" >&2
+        diff <(echo "$run_before") <(local_site_listing) >&2 || true
+        exit 1
+    fi
+}
+
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 # Debian packages the tests need: PostgreSQL, Redis, Chromium for the browser tests, gettext for translations.
@@ -53,7 +66,6 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/gdpr"
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export REQUIRE_INTEGRATION=1
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-mkdir -p .run
 
 echo "== makemigrations --check"
 $PY manage.py makemigrations --check --dry-run
@@ -66,4 +78,5 @@ echo "== suite on PostgreSQL"
 .venv/bin/pytest -q
 echo "== smoke on SQLite (the embedded default)"
 env -u DATABASE_URL .venv/bin/pytest -q -m smoke
+local_site_unchanged
 echo "make test: all green in $(( $(date +%s) - started )) s"

@@ -1,11 +1,64 @@
 """The named people of the suite, and what every test needs."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.factories import PASSWORD, CustomerFactory, StaffFactory
+from tests.localsite import private_env, settings_in_run_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _never_the_local_site(tmp_path_factory, django_db_setup):
+    """The suite never reads or writes `.run/`, the developer's local site (issue 8, finding 5).
+
+    This process and every process a test starts (through os.environ) get a private state folder; then the
+    session fails if any setting still points into `.run/`, so a new setting defaulting there is caught at once.
+    """
+    root = tmp_path_factory.mktemp("site")
+    env = private_env(root)
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    private = root / "private"
+    overrides = {
+        "RUN_DIR": root,
+        "PRIVATE_ROOT": private,
+        "EXPORT_ROOT": private / "exports",
+        "ERASURE_JOURNAL": env["ERASURE_JOURNAL"],
+        "STATIC_ROOT": root / "static",
+        "MARKETING_OUTBOX": root / "marketing",
+        "CELERY_BEAT_SCHEDULE_FILENAME": env["CELERY_BEAT_SCHEDULE_FILENAME"],
+    }
+    # Under pytest MAILERS is Django's in-memory backend; a file backend left in place would write to .run/mail.
+    mailer = settings.MAILERS["default"]
+    if "file_path" in mailer.get("OPTIONS", {}):
+        options = {**mailer["OPTIONS"], "file_path": env["EMAIL_FILE_PATH"]}
+        overrides["MAILERS"] = {**settings.MAILERS, "default": {**mailer, "OPTIONS": options}}
+    if getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None):
+        broker = root / "broker"
+        overrides["CELERY_BROKER_TRANSPORT_OPTIONS"] = {
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "data_folder_in": str(broker / "out"),
+            "data_folder_out": str(broker / "out"),
+            "processed_folder": str(broker / "processed"),
+            "control_folder": str(broker / "control"),
+        }
+        celery_app.conf.broker_transport_options = overrides["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    with override_settings(**overrides):
+        left = settings_in_run_dir()
+        if left:
+            pytest.fail("settings point into .run/ (the local site): " + ", ".join(left), pytrace=False)
+        yield root
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(autouse=True)

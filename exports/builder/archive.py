@@ -134,7 +134,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
     started = time.perf_counter()
 
     with (
-        tempfile.TemporaryDirectory(dir=destination.parent, prefix=".build-") as scratch,
+        tempfile.TemporaryDirectory(dir=destination.parent, prefix=f".build-{destination.stem}-") as scratch,
         zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive,
     ):
         scratch = Path(scratch)

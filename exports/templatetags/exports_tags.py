@@ -20,7 +20,8 @@ class Panel:
 
     @property
     def building(self):
-        return any(job.is_active for job in self.jobs)
+        # A stuck build (its worker died) does not block asking again: that starts it again.
+        return any(job.is_active and not job.is_stuck() for job in self.jobs)
 
 
 @register.simple_tag(takes_context=True)

@@ -36,6 +36,7 @@ from retention.sweeps.records import (
     InvoiceCancelled,
     OrderData,
     OrderStale,
+    OutboxSent,
     Prospects,
     PublicRequests,
     SupportTickets,
@@ -67,6 +68,7 @@ RUN_ORDER = (
     "cookie_refusal_reask",
     "audience_raw_delete",
     "export_expire",
+    "outbox_sent_delete",
     "suppression_keep",
 )
 
@@ -109,6 +111,7 @@ def _build():
         "cookie_refusal_reask": [CookieRefusal()],
         "audience_raw_delete": [NothingStored()],
         "export_expire": [ExportFiles()],
+        "outbox_sent_delete": [OutboxSent()],
         "suppression_keep": [SuppressionKeep()],
     }
 

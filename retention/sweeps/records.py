@@ -20,6 +20,7 @@ from accounts.models import (
 )
 from exports.models import ExportJob
 from exports.services import exports_expire
+from outbox.services import outbox_purge
 from privacy.models import EngagementEvent, PendingPublicRequest
 from retention import engine
 from retention.engine.counts import bump, bump_rows
@@ -326,4 +327,17 @@ class ExportFiles(Sweep):
             return
         result = exports_expire(now=ctx.at)
         bump(ctx.counts, "expired", result.get("expired", 0))
+        save_counts(ctx, ctx.counts)
+
+
+class OutboxSent(Sweep):
+    """Applied hourly by the outbox app; the nightly run applies the same service, so the rule is never late."""
+
+    rule = "outbox_sent_delete"
+    action = "deleted"
+
+    def run(self, ctx):
+        result = outbox_purge(now=ctx.at, dry_run=ctx.dry_run)
+        bump(ctx.counts, "matched", result["matched"])
+        bump(ctx.counts, "deleted", result["matched"] if ctx.dry_run else result["deleted"])
         save_counts(ctx, ctx.counts)

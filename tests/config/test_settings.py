@@ -48,8 +48,9 @@ def test_check_deploy_gives_no_warning_with_production_values():
     assert "no issues" in result.stdout
 
 
-def test_development_needs_no_environment():
-    result = _manage("check", env={})
+def test_development_needs_no_environment(tmp_path):
+    # Only the state folder is moved, as make run's own RUN_DIR would be: never the developer's .run/.
+    result = _manage("check", env={"RUN_DIR": str(tmp_path)})
 
     assert result.returncode == 0, result.stderr
 

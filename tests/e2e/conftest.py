@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / ".run" / "screenshots"
+# Test output, never the local site in .run/ (issue 8, finding 5).
+SCREENSHOTS = Path(os.environ.get("TEST_SCREENSHOTS", ROOT / "test-output" / "screenshots"))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,7 +57,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def screenshot(page, request):
-    """screenshot("02-dashboard") saves a full-page .run/screenshots/<test>-02-dashboard.png and returns its path."""
+    """screenshot("02-dashboard") saves test-output/screenshots/<test>-02-dashboard.png; returns its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(step):

@@ -79,11 +79,11 @@ def test_a_second_run_of_the_task_does_nothing_once_ready(zoe, build_export):
 
 @pytest.mark.django_db
 def test_a_build_running_elsewhere_is_left_alone_until_it_is_stale(zoe):
-    job = ExportJob.objects.create(customer=zoe, status=Status.RUNNING, started_at=NOW)
+    job = ExportJob.objects.create(customer=zoe, status=Status.RUNNING, started_at=NOW, heartbeat_at=NOW)
 
-    with time_machine.travel(NOW + timedelta(minutes=5)):
+    with time_machine.travel(NOW + timedelta(seconds=50)):
         assert export_build(job_id=job.pk)["skipped"] == 1
-    with time_machine.travel(NOW + timedelta(minutes=61)):
+    with time_machine.travel(NOW + timedelta(seconds=61)):
         assert export_build(job_id=job.pk)["built"] == 1
 
 
@@ -114,12 +114,15 @@ def test_a_request_made_while_the_broker_is_down_still_answers_and_the_beat_job_
 
 @pytest.mark.django_db
 def test_a_build_whose_worker_died_is_started_again(zoe, run_on_commit):
-    job = ExportJob.objects.create(customer=zoe, status=Status.RUNNING, started_at=NOW, progress=40)
+    job = ExportJob.objects.create(customer=zoe, status=Status.RUNNING, started_at=NOW, heartbeat_at=NOW, progress=40)
 
-    with time_machine.travel(NOW + timedelta(minutes=61), tick=False), run_on_commit():
+    with time_machine.travel(NOW + timedelta(seconds=50), tick=False), run_on_commit():
+        too_early = exports_redispatch_stale()
+    with time_machine.travel(NOW + timedelta(seconds=61), tick=False), run_on_commit():
         counts = exports_redispatch_stale()
 
     job.refresh_from_db()
+    assert too_early == {"pending_redispatched": 0, "running_restarted": 0}
     assert counts == {"pending_redispatched": 0, "running_restarted": 1}
     assert job.status == Status.READY
 
@@ -181,7 +184,7 @@ def test_leftovers_of_a_killed_build_are_swept(zoe, build_export, export_root):
 @pytest.mark.django_db
 def test_the_progress_moves_forward_during_a_build(zoe, zoe_history, monkeypatch):
     seen = []
-    monkeypatch.setattr(services, "_progress_writer", lambda job_id: seen.append)
+    monkeypatch.setattr(services, "_progress_writer", lambda job_id, started_at: seen.append)
     job = ExportJob.objects.create(customer=zoe)
 
     export_build(job_id=job.pk)

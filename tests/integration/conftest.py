@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from django.conf import settings
 from kombu import pools
 
 from config.queues import queue_names, task_routes
+from tests.localsite import private_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -104,15 +106,26 @@ def _stop(process):
 
 
 @pytest.fixture
-def celery_worker(integration_services, transactional_db, tmp_path):
+def worker_site(tmp_path, settings):
+    """The worker's own state folder (private files, erasure journal, mail, broker), shared with this process's
+    settings so the test reads what the worker wrote: never the developer's .run/ (issue 8, finding 5)."""
+    site = tmp_path / "site"
+    env = private_env(site)
+    settings.PRIVATE_ROOT = site / "private"
+    settings.EXPORT_ROOT = settings.PRIVATE_ROOT / "exports"
+    settings.ERASURE_JOURNAL = env["ERASURE_JOURNAL"]
+    return site
+
+
+@pytest.fixture
+def celery_worker(integration_services, transactional_db, tmp_path, worker_site):
     """A real `celery worker` process on the test Redis and the test database; mail lands in `worker.mail_dir`.
 
     The worker consumes only its own queues (the product's queues under a prefix of its own), so leftovers of
     another run in the same Redis never reach it; the test process must route its tasks there (see
     `celery_to_redis`).
     """
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
+    mail_dir = worker_site / "mail"
     log_path = tmp_path / "worker.log"
     suffix = uuid.uuid4().hex[:10]
     prefix = f"integration-{suffix}-"
@@ -123,6 +136,7 @@ def celery_worker(integration_services, transactional_db, tmp_path):
         for key, value in os.environ.items()
         if key not in {"EMAIL_URL", "CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_DIR"}
     }
+    env.update(private_env(worker_site))
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         CELERY_BROKER_URL=integration_services.redis_url,
@@ -172,9 +186,9 @@ def _reset_broker_side(app):
     pools.reset()
 
 
-@pytest.fixture
-def celery_to_redis(integration_services, celery_worker):
-    """The test process publishes tasks to the worker's Redis queue instead of running them inline.
+@contextmanager
+def publishing_to(broker_url, queue, transport_options=None, prefix=""):
+    """The test process publishes tasks to this broker and queue instead of running them inline.
 
     tests/conftest.py makes every test eager; this undoes it for one test and restores everything afterwards.
     """
@@ -189,16 +203,31 @@ def celery_to_redis(integration_services, celery_worker):
     }
     _reset_broker_side(app)
     app.conf.task_always_eager = False
-    app.conf.broker_url = integration_services.redis_url
-    app.conf.broker_transport_options = {}
-    app.conf.task_default_queue = celery_worker.queue
-    app.conf.task_routes = task_routes(celery_worker.prefix)
+    app.conf.broker_url = broker_url
+    app.conf.broker_transport_options = transport_options or {}
+    app.conf.task_default_queue = queue
+    # With a prefix, the product's routes under it; without, every task to this one queue.
+    app.conf.task_routes = task_routes(prefix) if prefix else {"*": {"queue": queue}}
     try:
         with app.connection_for_write() as conn:
-            assert conn.as_uri().startswith("redis://"), conn.as_uri()
-        assert app.amqp.default_queue.name == celery_worker.queue
+            assert conn.as_uri().split("://")[0] == broker_url.split("://")[0], conn.as_uri()
+        assert app.amqp.default_queue.name == queue
         yield app
     finally:
         _reset_broker_side(app)
         for key, value in saved.items():
             setattr(app.conf, key, value)
+
+
+@pytest.fixture
+def celery_to_redis(integration_services, celery_worker):
+    """The test process publishes tasks to the worker's Redis queue instead of running them inline."""
+    with publishing_to(integration_services.redis_url, celery_worker.queue, prefix=celery_worker.prefix) as app:
+        yield app
+
+
+@pytest.fixture
+def celery_to_queue(integration_services):
+    """The test process publishes to a queue of its own on the test Redis, for workers the test starts itself."""
+    with publishing_to(integration_services.redis_url, f"integration-{uuid.uuid4().hex[:10]}") as app:
+        yield app

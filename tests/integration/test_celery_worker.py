@@ -62,14 +62,14 @@ def test_worker_delivers_signup_verification_mail(client, celery_worker, celery_
     assert customer.is_active is False
     assert customer.email_verified_at is None
 
-    # The commit handed the task to the broker, on the worker's mail queue, instead of running it here.
-    assert published == [{"task": "accounts.tasks.send_rendered_mail", "routing_key": f"{celery_worker.prefix}mail"}]
+    # The commit handed the outbox row's id to the broker, on the worker's mail queue, instead of sending it here.
+    assert published == [{"task": "outbox.tasks.send_mail", "routing_key": f"{celery_worker.prefix}mail"}]
     assert mail.outbox == []
 
     files = wait_for_eml(celery_worker)
     assert len(files) == 1, f"expected one .eml in {celery_worker.mail_dir}, got {files}\n{celery_worker.log()}"
     log = celery_worker.log()
-    assert "accounts.tasks.send_rendered_mail" in log
+    assert "outbox.tasks.send_mail" in log
     assert "succeeded" in log
 
     message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)

@@ -15,11 +15,8 @@ BUILD_TIMEOUT = 120
 
 
 @pytest.fixture
-def shared_private_root(tmp_path, monkeypatch, settings):
+def shared_private_root(worker_site, settings):
     """The worker (a child process started after this) and the test read and write the same private folder."""
-    root = tmp_path / "private"
-    monkeypatch.setenv("PRIVATE_ROOT", str(root))
-    settings.EXPORT_ROOT = root / "exports"
     return settings.EXPORT_ROOT
 
 

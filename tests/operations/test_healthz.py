@@ -52,8 +52,26 @@ def test_all_well_is_200_with_each_check(client, healthy):
             "broker": {"ok": True},
             "beat": {"ok": True, "age_s": 60},
             "retention": {"ok": True, "age_s": (22 * 60 + 58) * 60},
+            "outbox": {"ok": True, "backlog": 0, "oldest_age_s": None},
         },
     }
+
+
+def test_mail_stuck_in_the_real_outbox_is_a_503(client, healthy):
+    from outbox.models import OutgoingMail
+
+    OutgoingMail.objects.create(
+        recipient="someone@example.com",
+        subject="Hello",
+        message_id="<stuck@example.com>",
+        created_at=NOW - timedelta(minutes=20),
+    )
+
+    response, body = _get(client)
+
+    assert response.status_code == 503
+    assert body["checks"]["outbox"]["ok"] is False and body["checks"]["outbox"]["backlog"] == 1
+    assert "someone" not in response.content.decode()
 
 
 def test_no_outbox_model_means_no_outbox_key(client, healthy, settings):
