@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from config.queues import queue_names
 from tests.localsite import private_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +93,19 @@ def _tool(name):
     return str(path) if path.exists() else str(Path(sys.executable).with_name(name))
 
 
+def queue_env(queue):
+    """A process of its own run: the product's queues under this run's prefix (config/queues.py)."""
+    return {"CELERY_QUEUE_PREFIX": f"{queue}-"}
+
+
 def start_worker(name, *, env, logs, queue) -> Proc:
+    # The test process publishes everything to `queue`; the site and beat started here use the prefixed queues.
+    queues = ",".join([queue, *queue_names(f"{queue}-")])
     proc = start(
         name,
         [_tool("celery"), "-A", "config", "worker", "--pool=solo", "-l", "info", "-n", f"{name}-{queue}@%h", "-Q",
-         queue, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env={**env, "CELERY_TASK_DEFAULT_QUEUE": queue},
+         queues, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env={**env, **queue_env(queue)},
         logs=logs,
     )  # fmt: skip
     wait_for(lambda: " ready." in proc.log() or not proc.alive(), timeout=60, message=f"{name} ready")
@@ -109,7 +117,7 @@ def start_beat(name, *, env, logs, queue) -> Proc:
     return start(
         name,
         [_tool("celery"), "-A", "config", "beat", "-l", "info"],
-        env={**env, "CELERY_TASK_DEFAULT_QUEUE": queue},
+        env={**env, **queue_env(queue)},
         logs=logs,
     )
 

@@ -24,6 +24,7 @@ from tests.integration.processes import (
     RedisServer,
     free_port,
     process_env,
+    queue_env,
     start_beat,
     start_web,
     start_worker,
@@ -110,9 +111,7 @@ def test_twenty_acknowledgements_filed_while_the_broker_is_down_are_sent_once_it
     customers = [factories.CustomerFactory(email=f"down{i:02}@example.com") for i in range(20)]
     web_port = free_port()
     procs.append(
-        start_web(
-            "web", env=_env(tmp_path, "web", redis.url, CELERY_TASK_DEFAULT_QUEUE=queue), logs=tmp_path, port=web_port
-        )
+        start_web("web", env=_env(tmp_path, "web", redis.url, **queue_env(queue)), logs=tmp_path, port=web_port)
     )
     procs.append(start_worker("worker", env=_env(tmp_path, "worker", redis.url), logs=tmp_path, queue=queue))
     procs.append(start_beat("beat", env=_env(tmp_path, "beat", redis.url), logs=tmp_path, queue=queue))
