@@ -129,6 +129,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(RUN_DIR / "static")))
 # Files that must never be served publicly (exports) live here, outside any web root.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
+# A file no row owns is removed by the orphan sweep once untouched this long (a row saving it may not be committed).
+PRIVATE_FILES_ORPHAN_GRACE_SECONDS = env.int("PRIVATE_FILES_ORPHAN_GRACE_SECONDS", default=120)
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="privacy@example.com")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -179,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.purge_unconfirmed_public_requests",
         "schedule": crontab(minute=15),
     },
+    # Every 5 minutes: remove files under PRIVATE_ROOT that no row owns any more (privacy.files).
+    "private-files-orphans": {"task": "privacy.tasks.remove_orphan_files", "schedule": crontab(minute="*/5")},
 }
 
 # Data-subject requests (REQUIREMENTS.md section 2.3).

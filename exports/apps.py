@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = _("Exports")
-
-    def ready(self):
-        from exports import signals  # noqa: F401

@@ -9,8 +9,10 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from privacy import contrib  # noqa: F401
+        from privacy import contrib, files  # noqa: F401
         from privacy.registry import registry
+
+        files.connect_signals()
 
         @checks.register()
         def registry_matches_models(app_configs, **kwargs):

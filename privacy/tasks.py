@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.files import files_orphans_remove
 from privacy.services.requests import public_requests_purge, requests_digest
 
 
@@ -13,3 +14,8 @@ def dpo_digest():
 @shared_task
 def purge_unconfirmed_public_requests():
     return public_requests_purge()
+
+
+@shared_task
+def remove_orphan_files():
+    return files_orphans_remove()

@@ -24,6 +24,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, TextField, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils.crypto import get_random_string
 
+from privacy.files import files_delete_on_commit
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.models import ErasureTombstone, HostArchive, LegalHold
 from retention.rules import RULES, YEARS, add_period, host_account_years, local_date, start_of_day
@@ -345,6 +346,7 @@ def delete_rows(model, qs, counts, *, gone=frozenset()):
             raise ProtectedRows(f"{dependent._meta.label}.{fk} still points to {model._meta.label} rows")
     for through, fk in _m2m_tables(model):
         through._base_manager.filter(**{f"{fk}__in": pks})._raw_delete(qs.db)
+    files_delete_on_commit(model, qs)
     deleted = qs._raw_delete(qs.db)
     bump_rows(counts, model, "deleted", deleted)
     return deleted

@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Lower
 
+from privacy.files import files_delete_on_commit
 from retention import engine
 from retention.engine import bump, bump_rows, merge, new_counts, skip
 from retention.models import FraudMarker, HostArchive, LegalHold, RetentionRun
@@ -231,6 +232,7 @@ class Sweep:
             # Write first: on SQLite this takes the database's write lock before the claim is read.
             _save(ctx, ctx.counts)
             if self.deletes_directly:
+                files_delete_on_commit(self.model, rows)
                 bump_rows(counts, self.model, "deleted", rows._raw_delete(rows.db))
             else:
                 ids = list(rows.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))

@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from exports.builder import pdf
-from exports.builder.rows import CHUNK, Subject, cell, date_column, exported_fields, plain, record_name
+from exports.builder.rows import CHUNK, Subject, date_column, exported_fields, plain, record_name
+from exports.builder.spreadsheet import safe_cell
 from privacy.registry import registry
 
 SCHEMA_VERSION = "1.0"
@@ -129,7 +130,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
     started = time.perf_counter()
 
     with (
-        tempfile.TemporaryDirectory(dir=destination.parent, prefix=".build-") as scratch,
+        tempfile.TemporaryDirectory(dir=destination.parent, prefix=f".build-{job.pk}-") as scratch,
         zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
     ):
         scratch = Path(scratch)
@@ -206,7 +207,7 @@ def _stream_category(subject, entries, out, writer, summary, limit, meter, done)
             line = blank.copy()
             for f, position, value in zip(fields, positions, row, strict=True):
                 record[f] = plain(value)
-                line[position] = cell(value)
+                line[position] = safe_cell(value)
             out.write(("\n      " if first else ",\n      ") + json.dumps(record, ensure_ascii=False))
             writer.writerow(line)
             entry_summary.add(row)
