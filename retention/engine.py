@@ -26,6 +26,7 @@ from django.utils.crypto import get_random_string
 
 from privacy.files import files_delete_on_commit
 from privacy.registry import Anonymise, Delete, Keep, registry
+from retention.adminlog import adminlog_redact
 from retention.models import ErasureTombstone, HostArchive, LegalHold
 from retention.rules import RULES, YEARS, add_period, host_account_years, local_date, start_of_day
 
@@ -451,6 +452,7 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
         wanted += ["phone", "date_joined", *HOST_FIELDS]
     subjects = list(user_model._base_manager.filter(in_ids("pk", ids)).values(*wanted))
     emails = [row["email"].strip().lower() for row in subjects]
+    adminlog_redact(ids=ids, emails=emails)
     services = {}
     if settings.HOST_OBLIGATIONS:
         ends = Service.objects.filter(in_ids("customer", ids)).values("customer").annotate(end=models.Max("ended_at"))
@@ -609,6 +611,7 @@ def erase_email_subject(email, *, reference, at, counts, held=frozenset(), tombs
     `created_before`: only rows that existed then (a replay after a restore must not erase a later sign-up).
     """
     emails = [email.strip().lower()]
+    adminlog_redact(emails=emails)
     entries = email_entries()
     for entry in entries:
         if not isinstance(entry.erasure, Delete):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from config.mail import mail_send
@@ -163,6 +164,11 @@ def request_file(
     return req
 
 
+def _address_digest(email):
+    """Binds a confirmation link to the address it was sent to, without putting the address in the URL (logs)."""
+    return salted_hmac(PUBLIC_SALT, email.strip().lower()).hexdigest()[:20]
+
+
 def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
     """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
     if kind not in Kind.values:
@@ -170,7 +176,7 @@ def public_request_submit(*, name, email, kind, details="", is_guardian=False, i
     pending = PendingPublicRequest.objects.create(
         name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
     )
-    token = signing.dumps({"p": pending.pk, "e": pending.email}, salt=PUBLIC_SALT)
+    token = signing.dumps({"p": pending.pk, "h": _address_digest(pending.email)}, salt=PUBLIC_SALT)
     link = reverse("privacy:public_request_confirm", args=[token])
     mail_send(
         to=pending.email,
@@ -194,8 +200,8 @@ def public_request_confirm(*, token):
         data = signing.loads(token, salt=PUBLIC_SALT, max_age=settings.PUBLIC_REQUEST_LINK_MAX_AGE)
     except signing.BadSignature as e:
         raise LinkInvalid from e
-    pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"], email=data["e"]).first()
-    if pending is None:
+    pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"]).first()
+    if pending is None or not constant_time_compare(data.get("h", ""), _address_digest(pending.email)):
         raise LinkInvalid
     # Linked to an account only when the confirmed address is the account's own address. A guardian's address
     # is usually the guardian's own account, not the child's: the DPO links it after checking the relationship.
