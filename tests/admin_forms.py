@@ -1,5 +1,6 @@
 """Posting an admin change form the way a browser does: every field as the page shows it, with some changed."""
 
+from django.forms import MultiWidget
 from django.forms.models import ModelMultipleChoiceField
 
 
@@ -12,7 +13,10 @@ def _field_data(form):
         key = form.add_prefix(name)
         if value is None or value is False:
             continue
-        if value is True:
+        if isinstance(field.widget, MultiWidget):
+            parts = value if isinstance(value, list | tuple) else field.widget.decompress(value)
+            data.update({f"{key}_{i}": "" if part is None else str(part) for i, part in enumerate(parts)})
+        elif value is True:
             data[key] = "on"
         elif isinstance(field, ModelMultipleChoiceField) or isinstance(value, list | tuple):
             data[key] = [str(v) for v in value]
