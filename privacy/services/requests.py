@@ -166,7 +166,7 @@ def request_file(
 
 def _address_digest(email):
     """Binds a confirmation link to the address it was sent to, without putting the address in the URL (logs)."""
-    return salted_hmac(PUBLIC_SALT, email.strip().lower()).hexdigest()[:20]
+    return salted_hmac(PUBLIC_SALT, email.strip().lower(), algorithm="sha256").hexdigest()[:20]
 
 
 def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
