@@ -101,7 +101,7 @@ def raw_payloads(value: str):
 
 def unescaped(html, values) -> list:
     """Payloads from `values` that appear raw in `html` (a string, or a callable rendering it only when needed)."""
-    carried = [p for v in values if v for p in raw_payloads(v)]
+    carried = [p for v in values if isinstance(v, str) for p in raw_payloads(v)]
     if not carried:
         return []
     html = html() if callable(html) else html
