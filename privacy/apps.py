@@ -1,3 +1,6 @@
+"""The privacy app's start-up: the registry declarations for Django's own models, and the system check that every
+model with personal data is in the registry."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

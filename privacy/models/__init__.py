@@ -1,3 +1,5 @@
+"""The privacy models: consents, data-subject requests and their ledgers, imported from one place."""
+
 from privacy.models.base import AppendOnlyError
 from privacy.models.consents import MARKETING_PURPOSES, PROFILE_PURPOSES, ConsentQuerySet, ConsentRecord, Purpose
 from privacy.models.requests import (

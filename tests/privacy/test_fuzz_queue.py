@@ -13,7 +13,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privacy.admin import QUEUE_ACTIONS
+from privacy.admin.forms import QUEUE_ACTIONS
 from privacy.models import DataSubjectRequest, RequestEvent
 from privacy.services import requests as services
 from privacy.services.requests import RequestError

@@ -190,9 +190,8 @@ def test_after_an_erasure_nothing_names_the_person_outside_what_the_law_keeps(
         User.objects.filter(pk=dpo.pk).update(last_login=NOW)
     sent_before = {p.name for p in mails.glob("*.eml")}
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False), run(execute=True):
-        erased = client.post(
-            reverse("admin:retention_erase_request", args=[req.pk]), {"confirm_email": EMAIL, "response": "Done."}
-        )
+        erase_page = reverse("admin:privacy_datasubjectrequest_erase", args=[req.pk])
+        erased = client.post(erase_page, {"confirm_email": EMAIL, "response": "Done."})
     assert erased.status_code == 302, erased.content[:2000]
     assert User.objects.get(pk=subject.pk).state == User.State.ERASED
 
