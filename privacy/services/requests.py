@@ -147,6 +147,11 @@ def _address_digest(email):
     return salted_hmac(PUBLIC_SALT, email.strip().lower(), algorithm="sha256").hexdigest()[:20]
 
 
+def public_request_token(pending) -> str:
+    """The confirmation link's token: the held request's id and a keyed digest of its address, signed."""
+    return signing.dumps({"p": pending.pk, "h": _address_digest(pending.email)}, salt=PUBLIC_SALT)
+
+
 def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
     """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
     if kind not in Kind.values:
@@ -154,7 +159,7 @@ def public_request_submit(*, name, email, kind, details="", is_guardian=False, i
     pending = PendingPublicRequest.objects.create(
         name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
     )
-    token = signing.dumps({"p": pending.pk, "h": _address_digest(pending.email)}, salt=PUBLIC_SALT)
+    token = public_request_token(pending)
     link = reverse("privacy:public_request_confirm", args=[token])
     mail_send(
         to=pending.email,
