@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
+    "config.middleware.StrictTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacy.middleware.CookieConsentMiddleware",
@@ -169,6 +171,8 @@ STORAGES = {
 }
 # Files that must never be served publicly (exports) live here, outside any web root.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
+# A file no row owns is removed by the orphan sweep once untouched this long (a row saving it may not be committed).
+PRIVATE_FILES_ORPHAN_GRACE_SECONDS = env.int("PRIVATE_FILES_ORPHAN_GRACE_SECONDS", default=120)
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="privacy@example.com")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -404,6 +408,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every hour at twenty to: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
     "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)},
+    # Every 5 minutes: remove files under PRIVATE_ROOT that no row owns any more (privacy.files).
+    "private-files-orphans": {"task": "privacy.tasks.remove_orphan_files", "schedule": crontab(minute="*/5")},
     # Every night at 02:30: every retention rule, as of that day.
     "retention-nightly": {"task": "retention.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
     # Every hour at 25 past: resume the mailing about a substantial policy change, if a worker died mid-way (R43).

@@ -8,4 +8,4 @@ class ExportsConfig(AppConfig):
 
     def ready(self):
         # The tasks register in every process: the services queue the build task by name.
-        from exports import signals, tasks  # noqa: F401
+        from exports import tasks  # noqa: F401

@@ -146,6 +146,12 @@ class ExportJob(models.Model):
     def download_name(self):
         return f"personal-data-{(self.ready_at or self.created_at):%Y-%m-%d}.zip"
 
+    @classmethod
+    def files_being_written(cls):
+        """Name prefixes of the ZIPs and scratch folders of builds running now (see privacy.files)."""
+        running = cls._base_manager.filter(status=Status.RUNNING).values_list("pk", flat=True)
+        return [prefix for pk in running for prefix in (f"{pk}-", f".build-{pk}-")]
+
     def delete_file(self):
         """Remove the ZIP if it is there; True when a file was removed."""
         if not self.file_name:
@@ -243,6 +249,7 @@ registry.register(
     fields=("created_at", "status", "ready_at", "expired_at", "file_size"),
     erasure=Delete(),
     retention="export_expire",
+    files={"file_name": "EXPORT_ROOT"},
 )
 registry.register(
     DownloadLog,

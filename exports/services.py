@@ -27,14 +27,13 @@ from config.links import LinkInvalid
 from config.mail import mail_send
 from exports.builder import build_archive
 from exports.models import ACTIVE_STATUSES, ExportJob, Status, Transmission
+from privacy.files import files_orphans_remove
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "exports.transmission-confirm"
 # Exports a customer may ask for from the client area in 24 hours: each one is a full read of their history.
 DAILY_LIMIT = 5
-# Leftovers of a build whose worker was killed are removed after this long.
-LEFTOVER_AGE = timedelta(days=1)
 
 
 BUILD_TASK = "exports.tasks.build_export"
@@ -369,19 +368,5 @@ def exports_expire(*, now=None) -> dict:
 
 
 def _sweep_leftovers(now):
-    root = settings.EXPORT_ROOT
-    if not root.is_dir():
-        return 0
-    oldest = (now - LEFTOVER_AGE).timestamp()
-    kept = set(ExportJob.objects.filter(status=Status.READY).exclude(file_name="").values_list("file_name", flat=True))
-    removed = 0
-    for path in root.iterdir():
-        if path.stat().st_mtime > oldest or path.name in kept:
-            continue
-        if path.is_dir() and path.name.startswith(".build-"):
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-        elif path.is_file() and path.suffix == ".zip":
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    # Leftovers of a killed build, and files whose row was deleted by a process that died before removing them.
+    return files_orphans_remove()

@@ -14,9 +14,12 @@ class PrivacyConfig(AppConfig):
 
         from privacy import (
             contrib,  # noqa: F401
+            files,  # noqa: F401  (deletes a row's files once its deletion commits)
             tasks,  # noqa: F401  (registers the tasks that services queue by name)
         )
         from privacy.registry import registry
+
+        files.connect_signals()
 
         @checks.register()
         def registry_matches_models(app_configs, **kwargs):

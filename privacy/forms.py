@@ -183,8 +183,10 @@ class PublicRequestForm(forms.Form):
     """The form for people without an account (R10, R79)."""
 
     name = forms.CharField(label=_("Your name"), max_length=300, validators=[validate_no_card_number])
+    # The column's length: a longer address (the validator allows one) would fail at the database.
     email = forms.EmailField(
         label=_("Your email address"),
+        max_length=254,
         help_text=_("We send a confirmation link to this address; only a confirmed request is processed."),
     )
     kind = forms.ChoiceField(label=_("What do you ask for?"), choices=Kind.choices, initial=Kind.ACCESS)

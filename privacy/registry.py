@@ -63,6 +63,9 @@ class Entry:
     email_field: str | None = None
     # Columns the registry treats as personal although their names do not say so.
     personal_fields: tuple[str, ...] = ()
+    # Files the row owns: field -> name of the setting holding their folder (privacy.files deletes them with the
+    # row, however the row is deleted). A FileField is listed too; its folder is its storage's.
+    files: dict = field(default_factory=dict)
     # The row's date its retention rule counts from, for rows an erasure keeps: the preview and the answer to the
     # person then say until when they are kept.
     retention_from: str | None = None
@@ -148,7 +151,7 @@ class Registry:
         """Declarations that do not match the models (run as a system check once models are loaded)."""
         found = []
         for entry in self.entries():
-            paths = [*entry.fields, *entry.personal_fields]
+            paths = [*entry.fields, *entry.personal_fields, *entry.files]
             if entry.owner:
                 paths.append(entry.owner)
             if entry.email_field:

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from privacy.files import files_orphans_remove
 from privacy.marketing.campaigns import campaign_send_batch, campaigns_resume
 from privacy.services.policy import policy_notifications_resume, policy_notify_batch
 from privacy.services.requests import public_requests_purge, requests_digest
@@ -40,3 +41,8 @@ def send_campaign_batch(campaign_id):
 @shared_task
 def resume_campaigns():
     return campaigns_resume()
+
+
+@shared_task
+def remove_orphan_files():
+    return files_orphans_remove()

@@ -137,7 +137,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = (self.email or "").strip().lower()
         errors = {}
-        for name in ("first_name", "last_name", "address", "city", "company"):
+        for name in ("first_name", "last_name", "address", "postal_code", "city", "company", "vat_number"):
             try:
                 validate_no_card_number(getattr(self, name))
             except ValidationError as e:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from exports.builder import pdf
 from exports.builder.rows import CHUNK, Subject, date_column, exported_fields, plain, record_name
+from exports.builder.spreadsheet import neutralised
 from privacy.registry import registry
 
 SCHEMA_VERSION = "1.0"
@@ -134,7 +135,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
     started = time.perf_counter()
 
     with (
-        tempfile.TemporaryDirectory(dir=destination.parent, prefix=f".build-{destination.stem}-") as scratch,
+        tempfile.TemporaryDirectory(dir=destination.parent, prefix=f".build-{job.pk}-") as scratch,
         zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive,
     ):
         scratch = Path(scratch)
@@ -246,7 +247,7 @@ def _stream_category(subject, entries, out, writer, summary, limit, meter, done)
             record = {"record": name, **dict(zip(fields, values, strict=True))}
             line = blank.copy()
             for position, value in zip(positions, values, strict=True):
-                line[position] = _csv_text(value)
+                line[position] = neutralised(_csv_text(value), value)
             out.write(("\n      " if first else ",\n      ") + _json(record))
             writer.writerow(line)
             entry_summary.add(row)

@@ -16,6 +16,7 @@ from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_no_card_number
 from privacy.models import DataSubjectRequest
 from privacy.models.requests import Channel, Directive, Kind, ObjectionScope, RejectionCode, RestrictionGround, Status
 from privacy.services.requests import (
@@ -41,6 +42,17 @@ class QueueActionForm(forms.Form):
     def __init__(self, *args, req, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.req = req
+
+    def clean(self):
+        # R86: notes, reasons and answers are free text; a card number typed in one is refused like anywhere else.
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and name not in self.errors:
+                try:
+                    validate_no_card_number(value)
+                except ValidationError as e:
+                    self.add_error(name, e)
+        return cleaned
 
     @classmethod
     def applies(cls, req, now):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from config.languages import subject_language
@@ -142,6 +143,16 @@ def request_file(
     return req
 
 
+def _address_digest(email):
+    """Binds a confirmation link to the address it was sent to, without putting the address in the URL (logs)."""
+    return salted_hmac(PUBLIC_SALT, email.strip().lower(), algorithm="sha256").hexdigest()[:20]
+
+
+def public_request_token(pending) -> str:
+    """The confirmation link's token: the held request's id and a keyed digest of its address, signed."""
+    return signing.dumps({"p": pending.pk, "h": _address_digest(pending.email)}, salt=PUBLIC_SALT)
+
+
 def public_request_submit(
     *, name, email, kind, details="", is_guardian=False, objection_scope="", ip=None, http_request=None
 ):
@@ -159,7 +170,7 @@ def public_request_submit(
         objection_scope=objection_scope,
         ip=ip,
     )
-    token = signing.dumps({"p": pending.pk, "e": pending.email}, salt=PUBLIC_SALT)
+    token = public_request_token(pending)
     link = reverse("privacy:public_request_confirm", args=[token])
     mail_send(
         to=pending.email,
@@ -183,8 +194,8 @@ def public_request_confirm(*, token):
         data = signing.loads(token, salt=PUBLIC_SALT, max_age=settings.PUBLIC_REQUEST_LINK_MAX_AGE)
     except signing.BadSignature as e:
         raise LinkInvalid from e
-    pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"], email=data["e"]).first()
-    if pending is None:
+    pending = PendingPublicRequest.objects.select_for_update().filter(pk=data["p"]).first()
+    if pending is None or not constant_time_compare(data.get("h", ""), _address_digest(pending.email)):
         raise LinkInvalid
     # Linked to an account only when the confirmed address is the account's own address. A guardian's address
     # is usually the guardian's own account, not the child's: the DPO links it after checking the relationship.

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from privacy.files import files_delete_on_commit
 from privacy.registry import Delete, registry
 from retention.engine.conditions import record_held
 from retention.engine.counts import bump_rows
@@ -40,6 +41,7 @@ def delete_rows(model, qs, counts, *, gone=frozenset()):
             raise ProtectedRows(f"{dependent._meta.label}.{fk} still points to {model._meta.label} rows")
     for through, fk in m2m_tables(model):
         through._base_manager.filter(**{f"{fk}__in": pks})._raw_delete(qs.db)
+    files_delete_on_commit(model, qs)
     deleted = qs._raw_delete(qs.db)
     bump_rows(counts, model, "deleted", deleted)
     return deleted

@@ -13,6 +13,7 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import Service
 from privacy.registry import Anonymise, Delete
+from retention.adminlog import adminlog_redact
 from retention.engine.counts import bump, bump_rows
 from retention.engine.delete import blocked_ids, delete_rows
 from retention.engine.plan import (
@@ -78,6 +79,7 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
         wanted += ["phone", "date_joined", *HOST_FIELDS]
     subjects = list(user_model._base_manager.filter(in_ids("pk", ids)).values(*wanted))
     emails = [row["email"].strip().lower() for row in subjects]
+    adminlog_redact(ids=ids, emails=emails)
     services = service_ends(ids) if settings.HOST_OBLIGATIONS else {}
 
     updates, deletes, lifetime = erasure_plan()
@@ -157,6 +159,7 @@ def erase_email_subject(email, *, reference, at, counts, held=frozenset(), tombs
     `created_before`: only rows that existed then (a replay after a restore must not erase a later sign-up).
     """
     emails = [email.strip().lower()]
+    adminlog_redact(emails=emails)
     entries = email_entries()
     for entry in entries:
         if not isinstance(entry.erasure, Delete):

@@ -16,6 +16,7 @@ from django.db import connections, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.expressions import RawSQL
 
+from privacy.files import files_delete_on_commit
 from retention.engine.conditions import customer_held, held_models, record_held
 from retention.engine.counts import bump, bump_rows, merge, new_counts, skip
 from retention.engine.delete import delete_rows, predict_delete
@@ -200,6 +201,7 @@ class Sweep:
             # Write first: on SQLite this takes the database's write lock before the claim is read.
             save_counts(ctx, ctx.counts)
             if self.deletes_directly:
+                files_delete_on_commit(self.model, rows)
                 bump_rows(counts, self.model, "deleted", rows._raw_delete(rows.db))
             else:
                 ids = list(rows.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))

@@ -220,6 +220,7 @@ def test_the_beat_schedule_keeps_its_entries_and_times():
             "exports-expire": ("exports.tasks.expire_exports", "*", 40),
             "retention-nightly": ("retention.tasks.retention_nightly", 2, 30),
             "beat-heartbeat": ("operations.tasks.beat_heartbeat", 60.0),
+            "private-files-orphans": ("privacy.tasks.remove_orphan_files", "*", "*/5"),
         }.items()
     )
 
