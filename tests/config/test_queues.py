@@ -46,7 +46,7 @@ def test_every_registered_task_lands_on_a_queue_that_someone_consumes():
     names = [name for name in app.tasks if not name.startswith("celery.")]
 
     assert {_queue_of(name) for name in names} <= set(QUEUES)
-    assert "exports.tasks.build_export" in names and "accounts.tasks.send_rendered_mail" in names
+    assert "exports.tasks.build_export" in names and "outbox.tasks.send_mail" in names
 
 
 def test_make_run_has_one_worker_on_every_queue():

@@ -95,7 +95,7 @@ def test_a_customer_gets_an_acknowledgement_and_downloads_their_copy_in_producti
         processes,
     )[0]
     assert {part.get_content_type() for part in acknowledgement.walk()} >= {"text/plain", "text/html"}
-    assert "Task accounts.tasks.send_rendered_mail[" in mail_worker.log()
+    assert "Task outbox.tasks.send_mail[" in mail_worker.log()
 
     # The copy of the data: asked for over HTTP, built by the export worker, downloaded.
     asked = browser.submit("/account/privacy/", lambda form: form["action"].endswith("/account/privacy/export/"), {})

@@ -98,11 +98,11 @@ def test_the_acknowledgement_is_sent_while_an_export_occupies_the_export_worker(
         lock.close()
 
     assert ("exports.tasks.build_export", f"{stack.prefix}exports") in published and (
-        "accounts.tasks.send_rendered_mail",
+        "outbox.tasks.send_mail",
         f"{stack.prefix}mail",
     ) in published, published
     # Released, the export finishes on its own worker; the mail worker never touched it, nor the reverse.
     wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.READY).exists(), "the export", workers)
-    assert RAN.format("accounts.tasks.send_rendered_mail") in mail_worker.log()
+    assert RAN.format("outbox.tasks.send_mail") in mail_worker.log()
     assert RAN.format("exports.tasks.build_export") not in mail_worker.log()
-    assert RAN.format("accounts.tasks.send_rendered_mail") not in export_worker.log()
+    assert RAN.format("outbox.tasks.send_mail") not in export_worker.log()
