@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.middleware.StaffAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -295,4 +296,33 @@ ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-jou
 CELERY_BEAT_SCHEDULE["retention-nightly"] = {
     "task": "retention.tasks.retention_nightly",
     "schedule": crontab(hour=2, minute=30),
+}
+
+# Accountability (R71-R75)
+# Key of the staff audit chain's HMAC-SHA256: without it a database writer cannot forge a row; never random.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+# Fernet keys (comma-separated, newest first) encrypting customers' site credentials (R72). Production must set
+# them; development derives one from SECRET_KEY so a restart can still read what it wrote.
+if DEBUG:
+    import base64
+    import hashlib
+
+    _dev_key = base64.urlsafe_b64encode(hashlib.sha256(f"credentials:{SECRET_KEY}".encode()).digest()).decode()
+    CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[_dev_key])
+else:
+    try:
+        CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "CREDENTIALS_KEYS is not set. In production (DEBUG=False) the key encrypting site credentials has no "
+            "default: set it to one or more Fernet keys, comma-separated, newest first."
+        ) from None
+# Revealing a stored credential needs a login within this many minutes (R69, R72).
+REAUTH_MAX_AGE_MINUTES = env.int("REAUTH_MAX_AGE_MINUTES", default=15)
+# The DPO is reminded this many hours before a breach's 72-hour authority deadline (R74).
+BREACH_REMINDER_HOURS = env.int("BREACH_REMINDER_HOURS", default=24)
+# Every 10 minutes: remind the DPO of a breach whose authority deadline is less than 24 hours away.
+CELERY_BEAT_SCHEDULE["breach-deadline-reminder"] = {
+    "task": "privacy.tasks_breaches.breach_remind",
+    "schedule": crontab(minute="*/10"),
 }

@@ -9,7 +9,7 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from privacy import contrib  # noqa: F401
+        from privacy import admin_accountability, contrib  # noqa: F401
         from privacy.registry import registry
 
         @checks.register()

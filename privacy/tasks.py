@@ -13,3 +13,10 @@ def dpo_digest():
 @shared_task
 def purge_unconfirmed_public_requests():
     return public_requests_purge()
+
+
+@shared_task
+def breach_remind():
+    from privacy.services.breaches import breach_remind as remind
+
+    return remind()

@@ -1,5 +1,8 @@
+from privacy.models.audit import AuditChainHead, AuditEntry
 from privacy.models.base import AppendOnlyError
+from privacy.models.breaches import Breach, BreachFollowUp, BreachSubject
 from privacy.models.consents import MARKETING_PURPOSES, PROFILE_PURPOSES, ConsentQuerySet, ConsentRecord, Purpose
+from privacy.models.disclosures import AuthorityDisclosure
 from privacy.models.requests import (
     DataSubjectRequest,
     PendingPublicRequest,
@@ -11,6 +14,12 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "AuditChainHead",
+    "AuditEntry",
+    "AuthorityDisclosure",
+    "Breach",
+    "BreachFollowUp",
+    "BreachSubject",
     "MARKETING_PURPOSES",
     "PROFILE_PURPOSES",
     "AppendOnlyError",

@@ -1,0 +1,93 @@
+"""Writes the staff audit trail (R71) for every staff page that shows or changes a customer's records.
+
+Admin URLs name their model (`<app>_<model>_<view>`) and carry the object's id: the model's registry entry says
+whose data it is. A few pages outside that pattern (the erase page, export downloads) are listed in EXTRA.
+The record is resolved before the view runs (a deleted object is gone afterwards) and written only when the
+view succeeded: a GET that answered 200, or a POST that redirected (a form with errors answers 200 and changed
+nothing).
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.contrib import admin
+
+from privacy.models.audit import AuditEntry
+from privacy.registry import registry
+
+A = AuditEntry.Action
+# url name -> (model label, URL keyword holding its id, action on success).
+EXTRA = {
+    "retention_erase_request": ("privacy.datasubjectrequest", "request_pk", A.ERASE),
+    "download": ("exports.exportjob", "pk", A.EXPORT),
+}
+POST_ACTIONS = {"delete": A.DELETE, "add": A.ADD}
+
+
+@cache
+def _admin_models():
+    """'<app>_<model>' -> model, for the registered admin models that hold personal data."""
+    return {
+        f"{model._meta.app_label}_{model._meta.model_name}": model
+        for model in admin.site._registry
+        if registry.is_registered(model) and registry.entry(model).category.slug != "staff_actions"
+    }
+
+
+def resolve(match):
+    """(model, object id or None, view name, fixed action or None) for a URL, or None when it is not audited."""
+    if match is None:
+        return None
+    name = match.url_name or ""
+    if name in EXTRA and (name != "download" or "exports" in match.namespaces):
+        label, kwarg, action = EXTRA[name]
+        return apps.get_model(label), match.kwargs.get(kwarg), name, action
+    if "admin" not in match.namespaces:
+        return None
+    for prefix, model in _admin_models().items():
+        if name.startswith(prefix + "_"):
+            return model, match.kwargs.get("object_id"), name[len(prefix) + 1 :], None
+    return None
+
+
+def _action(request, view, fixed):
+    if request.method == "GET":
+        return fixed if fixed == A.EXPORT else A.VIEW
+    return fixed or POST_ACTIONS.get(view, A.CHANGE)
+
+
+def _succeeded(request, response):
+    if request.method in ("GET", "HEAD"):
+        return response.status_code == 200
+    return response.status_code in (301, 302, 303)
+
+
+class StaffAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        pending = getattr(request, "_staff_audit", None)
+        if pending is not None and _succeeded(request, response):
+            from privacy.services.audit import audit_record_request
+
+            model, obj, action = pending
+            action = _action(request, *action)
+            audit_record_request(request, action=action, obj=obj, target=model._meta.label_lower)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return
+        found = resolve(request.resolver_match)
+        if found is None:
+            return
+        model, object_id, view, fixed = found
+        obj = None
+        if object_id is not None:
+            obj = model._base_manager.filter(pk=str(object_id)).first() if str(object_id).isdigit() else None
+        if model is AuditEntry and obj is None:
+            return  # reading the trail's own list is not a customer's data
+        request._staff_audit = (model, obj, (view, fixed))
