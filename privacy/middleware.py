@@ -69,13 +69,35 @@ class StaffAuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         pending = getattr(request, "_staff_audit", None)
-        if pending is not None and _succeeded(request, response):
-            from privacy.services.audit import audit_record_request
-
-            model, obj, action = pending
-            action = _action(request, *action)
-            audit_record_request(request, action=action, obj=obj, target=model._meta.label_lower)
+        # A view that logged the user out (to log in again) did nothing.
+        if pending is not None and request.user.is_authenticated and _succeeded(request, response):
+            self._record(request, *pending)
         return response
+
+    def _record(self, request, model, object_id, before, view, fixed):
+        from django.contrib.auth import get_user_model
+
+        from privacy.services.audit import audit_record_request, customer_of
+
+        # Read again after the view: an erasure or a delete changed or removed the row and its customer, and the
+        # trail must not bring back a value the view just erased.
+        after = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
+        obj = after or before
+        owner = customer_of(obj) if obj is not None else None
+        customer = get_user_model()._base_manager.filter(pk=owner.pk).first() if owner is not None else None
+        detail = {}
+        if obj is not None and after is None:
+            detail = {"deleted": True}
+            if customer is None:
+                obj = None  # its description could name someone no longer here to be redacted
+        audit_record_request(
+            request,
+            action=_action(request, view, fixed),
+            obj=obj,
+            customer=customer,
+            target=model._meta.label_lower,
+            detail=detail,
+        )
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
@@ -85,9 +107,9 @@ class StaffAuditMiddleware:
         if found is None:
             return
         model, object_id, view, fixed = found
-        obj = None
-        if object_id is not None:
-            obj = model._base_manager.filter(pk=str(object_id)).first() if str(object_id).isdigit() else None
-        if model is AuditEntry and obj is None:
-            return  # reading the trail's own list is not a customer's data
-        request._staff_audit = (model, obj, (view, fixed))
+        if object_id is not None and not str(object_id).isdigit():
+            object_id = None
+        before = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
+        if model is AuditEntry and before is None:
+            return  # the trail's own list is not a customer's data
+        request._staff_audit = (model, object_id, before, view, fixed)

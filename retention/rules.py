@@ -448,19 +448,14 @@ RULES = {
             why=_("Requester details anonymised; kind, dates and outcome kept as proof (Art. 5(2))."),
         ),
         Rule(
-            "staff_audit_keep",
-            _("Staff audit trail"),
+            "accountability_keep",
+            _("Staff audit trail and breach register"),
             _("written at"),
             "keep",
-            why=_("Evidence of who handled personal data (Art. 5(2)); erasure redacts the customer's values in it."),
-            extra={"period_text": _("no automatic deletion; the rows and their hash chain stay")},
-        ),
-        Rule(
-            "breach_register_keep",
-            _("Breach register"),
-            _("recorded at"),
-            "keep",
-            why=_("Documentation of every breach for the supervisory authority (Art. 33(5))."),
+            why=_(
+                "Evidence for the supervisory authority (Art. 5(2), 33(5)); a customer's erasure redacts their values "
+                "in the audit trail, and the rows and their hash chain stay."
+            ),
             extra={"period_text": _("no automatic deletion")},
         ),
         Rule(

@@ -51,6 +51,7 @@ RUN_ORDER = (
     "audience_raw_delete",
     "export_expire",
     "suppression_keep",
+    "accountability_keep",
 )
 ERASE_RULES = ("customer_terminated_erase", "minor_erase", "customer_archived_erase", "customer_empty_erase")
 
@@ -903,6 +904,25 @@ class SuppressionKeep(CountOnly):
         return self.model.objects.all()
 
 
+class AccountabilityKeep(CountOnly):
+    """The staff audit trail and the breach register are kept; erasure redacts the trail instead (R71, Art. 33(5))."""
+
+    rule = "accountability_keep"
+    action = "kept"
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    @property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model("privacy", self.model_name)
+
+    def due(self, ctx):
+        return self.model._base_manager.all()
+
+
 class NothingStored(CountOnly):
     rule = "audience_raw_delete"
 
@@ -985,6 +1005,7 @@ def _build():
         "audience_raw_delete": [NothingStored()],
         "export_expire": [ExportFiles()],
         "suppression_keep": [SuppressionKeep()],
+        "accountability_keep": [AccountabilityKeep("AuditEntry"), AccountabilityKeep("Breach")],
     }
 
 

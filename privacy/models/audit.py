@@ -144,7 +144,7 @@ registry.register(
             "redacted": True,
         }
     ),
-    retention="staff_audit_keep",
+    retention="accountability_keep",
     personal_fields=("customer_label", "object_repr", "path", "detail", "object_id"),
 )
 registry.exempt(AuditChainHead, "the last sequence number and hash of the audit chain")

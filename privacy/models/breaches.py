@@ -145,7 +145,7 @@ registry.register(
     owner="recorded_by",
     fields=("recorded_at", "became_aware_at", "risk"),
     erasure=Keep(reason=_("Breach register kept for the supervisory authority (Art. 33(5))")),
-    retention="breach_register_keep",
+    retention="accountability_keep",
 )
 registry.register(
     BreachFollowUp,
@@ -153,7 +153,7 @@ registry.register(
     owner="author",
     fields=("at", "note"),
     erasure=Keep(reason=_("Breach register kept for the supervisory authority (Art. 33(5))")),
-    retention="breach_register_keep",
+    retention="accountability_keep",
 )
 registry.register(
     BreachSubject,

@@ -136,7 +136,11 @@ def _accountability(customer, req):
     BreachFollowUp.objects.create(breach=breach, author=customer, note="called the host")
     BreachSubject.objects.create(breach=breach, customer=customer)
     AuthorityDisclosure.objects.create(
-        customer=customer, disclosed_at=timezone.now(), authority="Court", legal_reference="CPP 60-1", data_categories="d"
+        customer=customer,
+        disclosed_at=timezone.now(),
+        authority="Court",
+        legal_reference="CPP 60-1",
+        data_categories="d",
     )
 
 
