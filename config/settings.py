@@ -323,6 +323,6 @@ REAUTH_MAX_AGE_MINUTES = env.int("REAUTH_MAX_AGE_MINUTES", default=15)
 BREACH_REMINDER_HOURS = env.int("BREACH_REMINDER_HOURS", default=24)
 # Every 10 minutes: remind the DPO of a breach whose authority deadline is less than 24 hours away.
 CELERY_BEAT_SCHEDULE["breach-deadline-reminder"] = {
-    "task": "privacy.tasks_breaches.breach_remind",
+    "task": "privacy.tasks.breach_remind",
     "schedule": crontab(minute="*/10"),
 }

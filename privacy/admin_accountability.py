@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.admin import ReadOnlyAdmin
 from accounts.ownership import client_ip
 from privacy.models import AuditEntry, AuthorityDisclosure, Breach, BreachFollowUp, BreachSubject
-from privacy.services.breaches import breach_follow_up, breach_notify_subjects, breach_record
+from privacy.services.breaches import breach_notify_subjects, breach_record
 
 
 class StaffMemberFilter(admin.SimpleListFilter):
@@ -178,9 +178,10 @@ class BreachAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is BreachFollowUp:
-            for inline_form in formset.forms:
-                if inline_form.has_changed() and inline_form.cleaned_data.get("note") and not inline_form.instance.pk:
-                    breach_follow_up(breach=form.instance, actor=request.user, note=inline_form.cleaned_data["note"])
+            # Follow-ups are appended, never edited: only new entries reach here, stamped with their author.
+            for entry in formset.save(commit=False):
+                entry.author = request.user
+                entry.save()
             return
         super().save_formset(request, form, formset, change)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.mail import mail_send
-from privacy.models import AuditEntry, Breach, BreachFollowUp, BreachSubject
+from privacy.models import AuditEntry, Breach, BreachSubject
 from privacy.services.audit import audit_record
 
 
@@ -58,11 +58,6 @@ def breach_remind(*, now=None) -> int:
                 _dpo_mail(breach=breach, template="breach_deadline", now=now)
                 sent += 1
     return sent
-
-
-def breach_follow_up(*, breach, actor, note, at=None) -> int:
-    BreachFollowUp.objects.create(breach=breach, author=actor, note=note, at=at or timezone.now())
-    return 1
 
 
 def breach_notify_subjects(*, breach, actor, ip=None, now=None) -> int:
