@@ -16,7 +16,7 @@ from tests.exports.archive import open_archive
 PARIS = ZoneInfo("Europe/Paris")
 DISCLOSED = datetime(2026, 6, 10, 15, 0, tzinfo=PARIS)
 SECRET_UNTIL = datetime(2026, 9, 1, 0, 0, tzinfo=PARIS)
-SECRET = "Tr0ub4dor&3-wp-admin"
+SECRET = "Tr0ub4dor-3-wp-admin"
 
 pytestmark = pytest.mark.django_db
 
