@@ -103,3 +103,23 @@ def test_site_credentials_are_exported_by_label_only_and_never_logged(zoe, build
     assert SECRET not in everything and credential.secret_token not in everything
     assert "zoe-admin" not in everything  # the username opens the site too: label only (R67)
     assert SECRET not in caplog.text and credential.secret_token not in caplog.text
+
+
+def test_a_staff_download_is_audited_as_an_export_and_the_subjects_own_is_not(zoe, dpo, build_export, fast_pdf, client):
+    from django.urls import reverse
+
+    from privacy.models import AuditEntry
+
+    job = build_export(customer=zoe, requested_by=zoe)
+    url = reverse("exports:download", args=[job.pk])
+    client.force_login(zoe)
+    assert client.get(url).status_code == 200
+    assert not AuditEntry.objects.exists()
+
+    client.force_login(dpo)
+    response = client.get(url, REMOTE_ADDR="192.0.2.77")
+
+    assert response.status_code == 200
+    (row,) = AuditEntry.objects.all()
+    assert (row.action, row.actor, row.customer, row.ip) == ("export", dpo, zoe, "192.0.2.77")
+    assert (row.target, row.object_id) == ("exports.exportjob", str(job.pk))
