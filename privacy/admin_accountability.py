@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.admin import ReadOnlyAdmin
 from accounts.ownership import client_ip
-from privacy.models import AuditEntry, AuthorityDisclosure, Breach, BreachFollowUp, BreachSubject
+from privacy.models import AuditChainHead, AuditEntry, AuthorityDisclosure, Breach, BreachFollowUp, BreachSubject
 from privacy.services.breaches import breach_notify_subjects, breach_record
 
 
@@ -62,6 +62,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         return lookup in ("customer", "customer__id__exact", "actor", "actor__id__exact") or super().lookup_allowed(
             lookup, value, request
         )
+
+
+@admin.register(AuditChainHead)
+class AuditChainHeadAdmin(ReadOnlyAdmin):
+    """The last sequence number and hash: what `verify_audit_log` compares the end of the chain with."""
+
+    list_display = ("seq", "hash")
 
 
 class BreachForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""The four staff groups exist (R70); the DPO alone gets the audit trail, the breach register, the authority
+"""The four staff groups exist (R70), and the audit chain has its head row; the DPO alone gets the audit trail, the breach register, the authority
 disclosures and the site credentials (with the dedicated reveal permission)."""
 
 from django.contrib.auth.management import create_permissions
@@ -51,6 +51,11 @@ def grant(apps, schema_editor):
             )
 
 
+def create_chain_head(apps, schema_editor):
+    # The one row whose lock orders the writers of the staff audit trail.
+    apps.get_model("privacy", "AuditChainHead").objects.get_or_create(pk=1)
+
+
 def revoke(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -68,4 +73,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [
+        migrations.RunPython(grant, revoke),
+        migrations.RunPython(create_chain_head, migrations.RunPython.noop),
+    ]

@@ -62,7 +62,8 @@ class AuditEntry(AppendOnlyModel):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     object_repr = models.CharField(_("record"), max_length=200, blank=True)
     path = models.CharField(_("page"), max_length=500, blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Canonical JSON text (a JSONField would make `manage.py check` open the database to probe SQLite's support).
+    detail = models.TextField(_("detail"), blank=True)
     salt = models.CharField(max_length=32, blank=True)
     personal_digest = models.CharField(max_length=64)
     redacted = models.BooleanField(_("redacted"), default=False)
@@ -100,7 +101,7 @@ class AuditEntry(AppendOnlyModel):
         if self.prev_hash != prev_hash:
             return "does not point to the row before it (a row was deleted or inserted)"
         if self.redacted:
-            if self.salt or any(getattr(self, name) not in (None, "", {}) for name in REDACTABLE):
+            if self.salt or any(getattr(self, name) not in (None, "") for name in REDACTABLE):
                 return "marked redacted but still holds personal values"
         elif self.compute_personal_digest() != self.personal_digest:
             return "its customer, record, page or detail was changed"
@@ -139,7 +140,7 @@ registry.register(
             "object_id": "",
             "object_repr": "",
             "path": "",
-            "detail": {},
+            "detail": "",
             "salt": "",
             "redacted": True,
         }

@@ -38,7 +38,7 @@ def audit_record(*, actor, action, obj=None, customer=None, target="", ip=None, 
         target = target or obj._meta.label_lower
         if customer is None:
             customer = customer_of(obj)
-    detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
+    detail = json.dumps(detail, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":")) if detail else ""
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(

@@ -92,7 +92,7 @@ def test_an_inserted_row_is_named(trail, dpo):
     _sql(
         "INSERT INTO privacy_auditentry (seq, at, actor_id, actor_label, action, target, customer_label, object_id,"
         " object_repr, path, detail, salt, personal_digest, redacted, prev_hash, hash)"
-        " VALUES (5, %s, %s, 'dpo@example.com', 'view', 'accounts.user', '', '', '', '', '{}', '', %s, %s, %s, %s)",
+        " VALUES (5, %s, %s, 'dpo@example.com', 'view', 'accounts.user', '', '', '', '', '', '', %s, %s, %s, %s)",
         [last.at, dpo.pk, "0" * 64, False, last.hash, "f" * 64],
     )
     inserted = AuditEntry.objects.get(seq=5)
@@ -109,7 +109,7 @@ def test_a_row_inserted_in_the_middle_is_named(trail, dpo):
     _sql(
         "INSERT INTO privacy_auditentry (seq, at, actor_id, actor_label, action, target, customer_label, object_id,"
         " object_repr, path, detail, salt, personal_digest, redacted, prev_hash, hash)"
-        " VALUES (3, %s, %s, 'dpo@example.com', 'view', 'accounts.user', '', '', '', '', '{}', '', %s, %s, %s, %s)",
+        " VALUES (3, %s, %s, 'dpo@example.com', 'view', 'accounts.user', '', '', '', '', '', '', %s, %s, %s, %s)",
         [trail[1].at, dpo.pk, trail[2].personal_digest, False, trail[1].hash, trail[2].hash],
     )
 
