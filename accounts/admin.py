@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -178,7 +179,10 @@ class CustomerAdmin(UserAdmin):
                 sections = [s for s in sections if viewer.has_perm(_view_permission(s.entry.model))]
             if sections:
                 categories.append((category, sections))
-        return render_to_string("admin/accounts/personal_data.html", {"categories": categories})
+        audit_url = ""
+        if viewer is not None and viewer.has_perm("privacy.view_auditentry"):
+            audit_url = f"{reverse('admin:privacy_auditentry_changelist')}?customer__id__exact={obj.pk}"
+        return render_to_string("admin/accounts/personal_data.html", {"categories": categories, "audit_url": audit_url})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -11,6 +11,7 @@ from functools import cache
 
 from django.apps import apps
 from django.contrib import admin
+from django.utils import timezone
 
 from privacy.models.audit import AuditEntry
 from privacy.registry import registry
@@ -62,6 +63,24 @@ def _succeeded(request, response):
     return response.status_code in (301, 302, 303)
 
 
+def _added_id(request, model):
+    """The id of the row an admin add view just created, from the admin's own log of it."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = (
+        LogEntry.objects.filter(
+            user=request.user,
+            action_flag=ADDITION,
+            content_type=ContentType.objects.get_for_model(model),
+            action_time__gte=request._staff_audit_started,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return entry.object_id if entry is not None else None
+
+
 class StaffAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,6 +98,8 @@ class StaffAuditMiddleware:
 
         from privacy.services.audit import audit_record_request, customer_of
 
+        if view == "add" and object_id is None:
+            object_id = _added_id(request, model)
         # Read again after the view: an erasure or a delete changed or removed the row and its customer, and the
         # trail must not bring back a value the view just erased.
         after = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
@@ -113,3 +134,4 @@ class StaffAuditMiddleware:
         if model is AuditEntry and before is None:
             return  # the trail's own list is not a customer's data
         request._staff_audit = (model, object_id, before, view, fixed)
+        request._staff_audit_started = timezone.now()

@@ -34,6 +34,16 @@ def test_opening_a_customer_page_and_its_personal_data_panel_is_recorded(dpo_cli
     assert row.actor_label == "dpo@example.com"
 
 
+def test_the_customer_page_links_the_dpo_to_that_customers_trail(dpo_client, alice, client):
+    html = dpo_client.get(_user_page(alice)).content.decode()
+
+    assert f"/admin/privacy/auditentry/?customer__id__exact={alice.pk}" in html
+    support = factories.StaffFactory(email="support@example.com")
+    support.groups.add(Group.objects.get(name="Support"))
+    client.force_login(support)
+    assert 'id="customer-audit-trail"' not in client.get(_user_page(alice)).content.decode()
+
+
 def test_opening_a_record_that_belongs_to_a_customer_names_that_customer(dpo_client, alice):
     order = factories.OrderFactory(customer=alice)
 
