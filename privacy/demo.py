@@ -42,7 +42,7 @@ def seed_accountability(*, customer_email="customer@example.com", staff_email="d
             risk=Breach.Risk.HIGH,
             recorded_by=staff,
             recorded_at=now - timedelta(hours=29),
-            dpo_alerted_at=now - timedelta(hours=29),
+            dpo_alerted_at=now - timedelta(hours=29),  # the demo sends no alert
         )
         BreachSubject.objects.create(breach=breach, customer=customer)
         created["breach"] = 1

@@ -20,3 +20,10 @@ def breach_remind():
     from privacy.services.breaches import breach_remind as remind
 
     return remind()
+
+
+@shared_task
+def breach_alert(breach_id):
+    from privacy.services.breaches import breach_alert as alert
+
+    return alert(breach_id=breach_id)

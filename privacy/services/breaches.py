@@ -28,22 +28,36 @@ def _dpo_mail(*, breach, template, now):
 
 
 def breach_record(*, breach, actor, now=None) -> int:
-    """Save a new breach and alert the DPO in the same transaction. Returns 1."""
+    """Save a new breach; the DPO's alert is queued on commit, and the beat job sends any alert that was lost."""
+    from privacy.tasks import breach_alert as alert_task
+
     now = now or timezone.now()
     with transaction.atomic():
         breach.recorded_by = actor
         breach.recorded_at = now
-        breach.dpo_alerted_at = now
         breach.save()
-        _dpo_mail(breach=breach, template="breach_recorded", now=now)
+        transaction.on_commit(lambda: alert_task.delay(breach.pk))
+    return 1
+
+
+def breach_alert(*, breach_id, now=None) -> int:
+    """Mail the DPO that a breach was recorded, once: the conditional update claims it (returns 1, or 0)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not Breach.objects.filter(pk=breach_id, dpo_alerted_at__isnull=True).update(dpo_alerted_at=now):
+            return 0
+        _dpo_mail(breach=Breach.objects.get(pk=breach_id), template="breach_recorded", now=now)
     return 1
 
 
 def breach_remind(*, now=None) -> int:
-    """Mail the DPO once per breach whose authority deadline is less than BREACH_REMINDER_HOURS away (or passed)
-    and whose authority is not notified. Each breach is claimed by a conditional update: two beats send one mail.
+    """Send any alert a crash lost, then mail the DPO once per breach whose authority deadline is less than
+    BREACH_REMINDER_HOURS away (or passed) and whose authority is not notified. Returns the mails sent.
+    Each mail is claimed by a conditional update, so two beats send it once.
     """
     now = now or timezone.now()
+    lost = Breach.objects.filter(dpo_alerted_at__isnull=True, recorded_at__lte=now - timedelta(minutes=5))
+    sent = sum(breach_alert(breach_id=pk, now=now) for pk in lost.values_list("pk", flat=True))
     horizon = now + timedelta(hours=settings.BREACH_REMINDER_HOURS)
     due = Breach.objects.filter(
         closed_at__isnull=True,
@@ -51,7 +65,6 @@ def breach_remind(*, now=None) -> int:
         dpo_reminded_at__isnull=True,
         became_aware_at__lte=horizon - timedelta(hours=72),
     ).exclude(risk=Breach.Risk.NONE)
-    sent = 0
     for breach in due:
         with transaction.atomic():
             if Breach.objects.filter(pk=breach.pk, dpo_reminded_at__isnull=True).update(dpo_reminded_at=now):

@@ -199,7 +199,7 @@ def test_breaches_are_for_the_dpo_only(client):
 
 
 def test_the_dpo_is_reminded_once_24_hours_before_the_deadline(dpo, django_capture_on_commit_callbacks):
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         breach_record(breach=_breach(), actor=dpo)
     mail.outbox.clear()
 
@@ -212,10 +212,25 @@ def test_the_dpo_is_reminded_once_24_hours_before_the_deadline(dpo, django_captu
     assert reminder.to == [settings.DPO_EMAIL] and "24 hours left to notify the authority" in reminder.subject
 
 
+def test_an_alert_lost_before_it_was_queued_is_sent_by_the_next_beat_once(dpo, django_capture_on_commit_callbacks):
+    # The process died between the commit and queueing the alert: the breach is there, no alert went out.
+    with time_machine.travel(NOW, tick=False):
+        breach_record(breach=_breach(), actor=dpo)
+    assert Breach.objects.get().dpo_alerted_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert breach_remind(now=NOW + timedelta(minutes=10)) == 1
+        assert breach_remind(now=NOW + timedelta(minutes=20)) == 0
+
+    (alert,) = mail.outbox
+    assert "recorded" in alert.subject and Breach.objects.get().dpo_alerted_at == NOW + timedelta(minutes=10)
+
+
 def test_no_reminder_once_the_authority_is_notified_or_without_risk(dpo):
-    _breach(authority_notified_at=NOW + timedelta(hours=5)).save()
-    _breach(risk=Breach.Risk.NONE).save()
-    _breach(closed_at=NOW + timedelta(hours=1)).save()
+    alerted = {"dpo_alerted_at": NOW}
+    _breach(authority_notified_at=NOW + timedelta(hours=5), **alerted).save()
+    _breach(risk=Breach.Risk.NONE, **alerted).save()
+    _breach(closed_at=NOW + timedelta(hours=1), **alerted).save()
 
     assert breach_remind(now=NOW + timedelta(hours=60)) == 0
 
@@ -225,7 +240,7 @@ def test_the_reminder_runs_from_the_beat_schedule(dpo):
 
     entry = settings.CELERY_BEAT_SCHEDULE["breach-deadline-reminder"]
     assert entry["task"] == task.name == "privacy.tasks.breach_remind"
-    _breach(became_aware_at=NOW - timedelta(hours=60)).save()
+    _breach(became_aware_at=NOW - timedelta(hours=60), dpo_alerted_at=NOW - timedelta(hours=59)).save()
     with time_machine.travel(NOW, tick=False):
         assert task.delay().get() == 1
 
@@ -234,8 +249,8 @@ def test_the_reminder_runs_from_the_beat_schedule(dpo):
 
 
 @pytest.fixture
-def high_risk(dpo):
-    with time_machine.travel(NOW, tick=False):
+def high_risk(dpo, django_capture_on_commit_callbacks):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         breach_record(breach=_breach(), actor=dpo)
     mail.outbox.clear()
     return Breach.objects.get()
