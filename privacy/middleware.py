@@ -23,6 +23,8 @@ EXTRA = {
     "download": ("exports.exportjob", "pk", A.EXPORT),
 }
 POST_ACTIONS = {"delete": A.DELETE, "add": A.ADD}
+# Rows written for one bulk action at most (the admin's own limit on a page is 100 by default).
+MAX_BULK = 1000
 
 
 @cache
@@ -93,31 +95,31 @@ class StaffAuditMiddleware:
             self._record(request, *pending)
         return response
 
-    def _record(self, request, model, object_id, before, view, fixed):
+    def _record(self, request, model, targets, view, fixed, extra):
+        if view == "add" and targets == [(None, None)]:
+            targets = [(_added_id(request, model), None)]
+        for object_id, before in targets:
+            self._record_one(request, model, object_id, before, _action(request, view, fixed), extra)
+
+    def _record_one(self, request, model, object_id, before, action, extra):
         from django.contrib.auth import get_user_model
 
         from privacy.services.audit import audit_record_request, customer_of
 
-        if view == "add" and object_id is None:
-            object_id = _added_id(request, model)
         # Read again after the view: an erasure or a delete changed or removed the row and its customer, and the
         # trail must not bring back a value the view just erased.
         after = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
         obj = after or before
         owner = customer_of(obj) if obj is not None else None
         customer = get_user_model()._base_manager.filter(pk=owner.pk).first() if owner is not None else None
-        detail = {}
+        detail = dict(extra)
         if obj is not None and after is None:
-            detail = {"deleted": True}
+            detail["deleted"] = True
+            action = AuditEntry.Action.DELETE
             if customer is None:
                 obj = None  # its description could name someone no longer here to be redacted
         audit_record_request(
-            request,
-            action=_action(request, view, fixed),
-            obj=obj,
-            customer=customer,
-            target=model._meta.label_lower,
-            detail=detail,
+            request, action=action, obj=obj, customer=customer, target=model._meta.label_lower, detail=detail
         )
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -133,5 +135,13 @@ class StaffAuditMiddleware:
         before = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
         if model is AuditEntry and before is None:
             return  # the trail's own list is not a customer's data
-        request._staff_audit = (model, object_id, before, view, fixed)
+        targets, extra = [(object_id, before)], {}
+        selected = request.POST.getlist("_selected_action") if request.method == "POST" else []
+        if view == "changelist" and selected:
+            # A bulk action: one row per selected record, each naming its own customer.
+            ids = [pk for pk in selected[:MAX_BULK] if pk.isdigit()]
+            found_rows = model._base_manager.in_bulk(ids)
+            targets = [(pk, found_rows.get(int(pk))) for pk in ids]
+            extra = {"admin_action": request.POST.get("action", "")[:100]}
+        request._staff_audit = (model, targets, view, fixed, extra)
         request._staff_audit_started = timezone.now()

@@ -164,3 +164,20 @@ def test_only_the_dpo_reads_the_trail(client, alice):
     client.force_login(support)
 
     assert client.get(reverse("admin:privacy_auditentry_changelist")).status_code == 403
+
+
+def test_a_bulk_admin_action_writes_one_row_per_selected_record_with_its_customer(dpo_client, dpo, alice, bob):
+    requests = [
+        request_services.request_file(kind="access", channel="client_area", customer=customer)
+        for customer in (alice, bob)
+    ]
+
+    response = dpo_client.post(
+        reverse("admin:privacy_datasubjectrequest_changelist"),
+        {"action": "assign_to_me", "_selected_action": [r.pk for r in requests]},
+    )
+
+    assert response.status_code == 302
+    rows = list(AuditEntry.objects.order_by("seq"))
+    assert [(r.action, r.customer) for r in rows] == [("change", alice), ("change", bob)]
+    assert rows[0].detail == '{"admin_action":"assign_to_me"}'
