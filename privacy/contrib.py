@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy import categories
 from privacy.registry import Keep, registry
 
-# The staff member's own trail. Its object_repr can name a customer; the audit-trail issue (R71) redacts it.
+# The staff member's own trail. The staff audit middleware keeps "<model> #<id>" in object_repr, never a name.
 registry.register(
     LogEntry,
     category=categories.STAFF_ACTIONS,

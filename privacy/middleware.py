@@ -83,6 +83,21 @@ def _added_id(request, model):
     return entry.object_id if entry is not None else None
 
 
+def _neutralise_admin_log(request, model):
+    """Django's admin log copies str(obj) (for a customer, the email) into rows erasure cannot reach: it keeps
+    "<model> #<id>" there instead; the readable, redactable description is in the staff audit trail."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    LogEntry.objects.filter(
+        user=request.user,
+        content_type=ContentType.objects.get_for_model(model),
+        action_time__gte=request._staff_audit_started,
+    ).update(object_repr=Concat(Value(f"{model._meta.verbose_name} #"), F("object_id")))
+
+
 class StaffAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -93,6 +108,8 @@ class StaffAuditMiddleware:
         # A view that logged the user out (to log in again) did nothing.
         if pending is not None and request.user.is_authenticated and _succeeded(request, response):
             self._record(request, *pending)
+            if request.method == "POST":
+                _neutralise_admin_log(request, pending[0])
         return response
 
     def _record(self, request, model, targets, view, fixed, extra):

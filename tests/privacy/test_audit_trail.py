@@ -181,3 +181,24 @@ def test_a_bulk_admin_action_writes_one_row_per_selected_record_with_its_custome
     rows = list(AuditEntry.objects.order_by("seq"))
     assert [(r.action, r.customer) for r in rows] == [("change", alice), ("change", bob)]
     assert rows[0].detail == '{"admin_action":"assign_to_me"}'
+
+
+def test_the_admin_log_keeps_no_email_for_erasure_to_miss_and_the_trail_has_the_change(client, alice):
+    from django.contrib.admin.models import LogEntry
+
+    root = User.objects.create_superuser(email="root@example.com", password="x")
+    client.force_login(root)
+    url = _user_page(alice)
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update({"email": alice.email, "phone": "+33612345678", "state": "active", "preferred_language": "en"})
+    data.update({"country": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"})
+    data.pop("password", None)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    log = LogEntry.objects.get()
+    assert log.object_repr == f"customer #{alice.pk}" and "alice" not in log.object_repr
+    change = AuditEntry.objects.get(action="change")
+    assert (change.customer, change.object_repr) == (alice, "alice@example.com")
