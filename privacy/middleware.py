@@ -56,7 +56,10 @@ def resolve(match):
 def _action(request, view, fixed):
     if request.method == "GET":
         return fixed if fixed == A.EXPORT else A.VIEW
-    return fixed or POST_ACTIONS.get(view, A.CHANGE)
+    if fixed:
+        return fixed
+    # An admin view named like "..._erase" (an erasure page moved into a model's admin) is an erasure.
+    return A.ERASE if "erase" in view else POST_ACTIONS.get(view, A.CHANGE)
 
 
 def _succeeded(request, response):
