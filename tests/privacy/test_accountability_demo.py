@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from privacy.demo import seed_accountability
+from privacy.accountability_demo import seed_accountability
 from privacy.models import AuditEntry, Breach
 
 pytestmark = pytest.mark.django_db
