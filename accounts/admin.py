@@ -25,21 +25,9 @@ from accounts.models import (
     Transaction,
     User,
 )
+from config.admin_mixins import ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records that are evidence: nobody, not even a superuser, edits or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _view_permission(model):
@@ -52,7 +40,14 @@ LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_
 
 @admin.register(User)
 class CustomerAdmin(UserAdmin):
+    # Notices other apps put at the top of a customer's page: callables (customer) -> HTML, "" for none.
+    # Privacy adds the restriction banner (R24) in privacy/admin/restrictions.py.
+    notices = []
     ordering = ("-date_joined",)
+
+    class Media:
+        css = {"all": ("css/admin-notices.css",)}
+
     list_display = (
         "email",
         "first_name",
@@ -197,18 +192,10 @@ class CustomerAdmin(UserAdmin):
             return qs
         return qs.exclude(state=User.State.ARCHIVED)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # R24: whoever opens a restricted customer sees it before touching anything.
-        from privacy.models import Restriction
-
-        active = Restriction.objects.active().filter(customer_id=object_id).first()
-        if active and request.method == "GET":
-            messages.warning(
-                request,
-                _("Processing of this customer is restricted (Art. 18(1)%(ground)s) since %(since)s.")
-                % {"ground": f"({active.ground})", "since": active.starts_at.date().isoformat()},
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["notices"] = [html for notice in self.notices if (html := notice(obj))]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -8,16 +8,13 @@ from django.utils import timezone
 
 from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence, User
 from accounts.ownership import client_ip, user_agent
+from config.links import LinkInvalid
 from config.mail import mail_send
 from privacy.models import ConsentRecord, Purpose
 from privacy.services import consent_record
 
 SIGNUP_SALT = "accounts.signup"
 EMAIL_CHANGE_SALT = "accounts.email-change"
-
-
-class LinkInvalid(Exception):
-    """A confirmation link that is forged, expired or already used."""
 
 
 def _absolute(request, url):

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,6 +29,7 @@ from accounts.models import (
     User,
 )
 from accounts.ownership import client_ip, get_owned_or_404, owned, user_agent
+from config.links import LinkInvalid, link_invalid_page
 from privacy.models import ConsentRecord
 from privacy.services import consent_current, consent_record
 
@@ -37,6 +38,10 @@ PAGE_SIZE = 25
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _link_invalid(request):
+    return link_invalid_page(request, next_url=reverse("accounts:dashboard"), next_label=_("Back to your client area"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,8 +67,8 @@ def signup(request):
 def signup_verify(request, token):
     try:
         customer = services.customer_verify_email(token=token)
-    except services.LinkInvalid:
-        return render(request, "accounts/link_invalid.html", status=400)
+    except LinkInvalid:
+        return _link_invalid(request)
     login(request, customer, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your email address is confirmed. Welcome!"))
     return redirect("accounts:dashboard")
@@ -153,8 +158,8 @@ def profile(request):
 def email_confirm(request, token):
     try:
         email = services.email_change_confirm(customer=request.user, token=token)
-    except services.LinkInvalid:
-        return render(request, "accounts/link_invalid.html", status=400)
+    except LinkInvalid:
+        return _link_invalid(request)
     messages.success(request, _("Your email address is now %(email)s.") % {"email": email})
     return redirect("accounts:profile")
 

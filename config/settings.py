@@ -172,15 +172,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
-    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
-    # Every hour at :15: delete public-form requests never confirmed within 7 days.
-    "purge-unconfirmed-public-requests": {
-        "task": "privacy.tasks.purge_unconfirmed_public_requests",
-        "schedule": crontab(minute=15),
-    },
-}
 
 # Data-subject requests (REQUIREMENTS.md section 2.3).
 DSR_RESPONSE_PERIOD = env("DSR_RESPONSE_PERIOD", default="30d")
@@ -247,17 +238,11 @@ EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
 # Links in mails sent by a worker, which has no request to take the host from.
 EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
-CELERY_BEAT_SCHEDULE["exports-redispatch-stale"] = {
-    "task": "exports.tasks.redispatch_stale_exports",
-    "schedule": crontab(minute="*/5"),
-}
-# Every hour at :40: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
-CELERY_BEAT_SCHEDULE["exports-expire"] = {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)}
 
 # Retention
-# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says.
-# retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up says when it had to).
+# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says: the one place
+# their defaults are written. retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up
+# says when it had to).
 RETENTION_CUSTOMER_INACTIVE_MONTHS = env.int("RETENTION_CUSTOMER_INACTIVE_MONTHS", default=3)
 RETENTION_CUSTOMER_ARCHIVED_MONTHS = env.int("RETENTION_CUSTOMER_ARCHIVED_MONTHS", default=6)
 RETENTION_CUSTOMER_EMPTY_MONTHS = env.int("RETENTION_CUSTOMER_EMPTY_MONTHS", default=6)
@@ -292,10 +277,24 @@ RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=100
 ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
-# Every night at 02:30 site time: every retention rule, as of that day.
-CELERY_BEAT_SCHEDULE["retention-nightly"] = {
-    "task": "retention.tasks.retention_nightly",
-    "schedule": crontab(hour=2, minute=30),
+
+# The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 08:00: the DPO's digest of overdue and due-soon requests (none when both are empty).
+    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
+    # Every hour at a quarter past: delete public-form requests never confirmed within 7 days.
+    "purge-unconfirmed-public-requests": {
+        "task": "privacy.tasks.purge_unconfirmed_public_requests",
+        "schedule": crontab(minute=15),
+    },
+    # Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
+    "exports-redispatch-stale": {"task": "exports.tasks.redispatch_stale_exports", "schedule": crontab(minute="*/5")},
+    # Every hour at twenty to: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
+    "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)},
+    # Every night at 02:30: every retention rule, as of that day.
+    "retention-nightly": {"task": "retention.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
+    # Every 10 minutes: a lost breach alert, and the reminder of a breach less than 24 hours from its deadline.
+    "breach-deadline-reminder": {"task": "privacy.tasks.breach_remind", "schedule": crontab(minute="*/10")},
 }
 
 # Accountability (R71-R75)
@@ -321,8 +320,3 @@ else:
 REAUTH_MAX_AGE_MINUTES = env.int("REAUTH_MAX_AGE_MINUTES", default=15)
 # The DPO is reminded this many hours before a breach's 72-hour authority deadline (R74).
 BREACH_REMINDER_HOURS = env.int("BREACH_REMINDER_HOURS", default=24)
-# Every 10 minutes: remind the DPO of a breach whose authority deadline is less than 24 hours away.
-CELERY_BEAT_SCHEDULE["breach-deadline-reminder"] = {
-    "task": "privacy.tasks.breach_remind",
-    "schedule": crontab(minute="*/10"),
-}

@@ -10,6 +10,12 @@ from accounts.models import Service, SiteCredential
 from privacy.models import AuditEntry, AuthorityDisclosure, Breach, BreachSubject
 from privacy.services.audit import audit_record
 
+
+def seed(*, now):
+    """The seeder seed_demo runs (SEEDERS)."""
+    return seed_accountability(now=now)
+
+
 BREACH_NATURE = "Demo: a misconfigured backup bucket exposed the support-ticket export for 6 hours."
 
 

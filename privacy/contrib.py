@@ -1,4 +1,5 @@
-"""Registry declarations for Django's own models, which cannot declare themselves."""
+"""Registry declarations for the Django models the project uses but does not define: the admin's log entries
+(kept), and the auth, content-type and session tables (exempt, with why). Loaded by PrivacyConfig.ready()."""
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission

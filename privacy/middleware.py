@@ -1,7 +1,8 @@
 """Writes the staff audit trail (R71) for every staff page that shows or changes a customer's records.
 
 Admin URLs name their model (`<app>_<model>_<view>`) and carry the object's id: the model's registry entry says
-whose data it is. A few pages outside that pattern (the erase page, export downloads) are listed in EXTRA.
+whose data it is. Pages outside that pattern (export downloads) are listed in EXTRA; an admin view named "erase"
+is an erasure.
 The record is resolved before the view runs (a deleted object is gone afterwards) and written only when the
 view succeeded: a GET that answered 200, or a POST that redirected (a form with errors answers 200 and changed
 nothing).
@@ -19,7 +20,6 @@ from privacy.registry import registry
 A = AuditEntry.Action
 # url name -> (model label, URL keyword holding its id, action on success).
 EXTRA = {
-    "retention_erase_request": ("privacy.datasubjectrequest", "request_pk", A.ERASE),
     "download": ("exports.exportjob", "pk", A.EXPORT),
 }
 POST_ACTIONS = {"delete": A.DELETE, "add": A.ADD}

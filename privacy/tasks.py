@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from privacy.services.breaches import breach_alert as breaches_alert
+from privacy.services.breaches import breach_remind as breaches_remind
 from privacy.services.requests import public_requests_purge, requests_digest
 
 
@@ -17,13 +19,9 @@ def purge_unconfirmed_public_requests():
 
 @shared_task
 def breach_remind():
-    from privacy.services.breaches import breach_remind as remind
-
-    return remind()
+    return breaches_remind()
 
 
 @shared_task
 def breach_alert(breach_id):
-    from privacy.services.breaches import breach_alert as alert
-
-    return alert(breach_id=breach_id)
+    return breaches_alert(breach_id=breach_id)

@@ -1,3 +1,5 @@
+"""The privacy pages of the site: "My Personal Data" with the customer's requests, and the public request form."""
+
 from django.urls import path
 
 from privacy import views

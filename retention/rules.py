@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from privacy import deadlines
+from privacy.deadlines import add_months
+
 DAYS, MONTHS, YEARS = "days", "months", "years"
 
 # The exceptions of REQUIREMENTS.md 3.3, plus the one the database itself imposes, by the code counted in runs.
@@ -51,9 +54,8 @@ class Rule:
     data: str
     trigger: str
     action: str
-    # The setting holding the period, its default, unit, and the legal limits the setting cannot cross.
+    # The setting holding the period (default in config/settings.py), unit, and the legal limits it cannot cross.
     setting: str | None = None
-    default: int | None = None
     unit: str | None = None
     floor: int | None = None
     ceiling: int | None = None
@@ -80,7 +82,7 @@ class Rule:
     def configured(self) -> int | None:
         if self.setting is None:
             return None
-        return getattr(settings, self.setting, self.default)
+        return getattr(settings, self.setting)
 
     @property
     def limits(self) -> tuple[int | None, int | None]:
@@ -139,30 +141,21 @@ def describe(amount, unit) -> str:
     return ngettext("%(n)d year", "%(n)d years", amount) % {"n": amount}
 
 
-# Date arithmetic, pure and tested on its own (month ends, leap years, summer time).
+# Date arithmetic, pure and tested on its own (month ends, leap years, summer time), over privacy.deadlines'.
 
 
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.SITE_TIME_ZONE)
-
-
-def local_date(instant: datetime) -> date:
-    return timezone.localtime(instant, site_zone()).date()
+def site_date(instant: datetime) -> date:
+    """The day of `instant` in the site time zone (privacy.deadlines.local_date, with the site's zone)."""
+    return deadlines.local_date(instant, settings.SITE_TIME_ZONE)
 
 
 def today() -> date:
-    return local_date(timezone.now())
+    return site_date(timezone.now())
 
 
 def start_of_day(day: date) -> datetime:
     """Midnight at the start of `day` in the site time zone (midnight always exists in Europe/Paris)."""
-    return datetime.combine(day, time.min, tzinfo=site_zone())
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.SITE_TIME_ZONE))
 
 
 def add_period(day: date, amount: int, unit: str) -> date:
@@ -220,7 +213,6 @@ RULES = {
             _("last activity"),
             "archive",
             setting="RETENTION_CUSTOMER_INACTIVE_MONTHS",
-            default=3,
             unit=MONTHS,
             condition=_("no active service; last login, order or service end older than the period"),
             exceptions=("legal_hold", "open_request", "active_service"),
@@ -232,7 +224,6 @@ RULES = {
             _("archived at"),
             "erase",
             setting="RETENTION_CUSTOMER_ARCHIVED_MONTHS",
-            default=6,
             unit=MONTHS,
             condition=_("still archived"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -243,7 +234,6 @@ RULES = {
             _("registration"),
             "erase",
             setting="RETENTION_CUSTOMER_EMPTY_MONTHS",
-            default=6,
             unit=MONTHS,
             condition=_("no order and no service"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -254,7 +244,6 @@ RULES = {
             _("later of termination and last login"),
             "erase",
             setting="RETENTION_CUSTOMER_TERMINATED_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("account terminated"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -265,7 +254,6 @@ RULES = {
             _("cancelled at"),
             "delete",
             setting="RETENTION_INVOICE_CANCELLED_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("never given a legal number"),
             exceptions=("legal_hold", "linked_record_kept"),
@@ -276,7 +264,6 @@ RULES = {
             _("last status change"),
             "delete",
             setting="RETENTION_ORDER_STALE_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("no captured payment, no legal invoice number"),
             exceptions=("legal_hold", "open_request", "active_service", "accepted_commission", "paid_or_invoiced"),
@@ -288,7 +275,6 @@ RULES = {
             _("end of the fiscal year"),
             "delete",
             setting="RETENTION_ACCOUNTING_YEARS",
-            default=10,
             unit=YEARS,
             floor=10,
             fiscal_year=True,
@@ -301,7 +287,6 @@ RULES = {
             _("end of the fiscal year"),
             "delete",
             setting="RETENTION_ORDER_DATA_YEARS",
-            default=10,
             unit=YEARS,
             floor=10,
             fiscal_year=True,
@@ -314,7 +299,6 @@ RULES = {
             _("closed at"),
             "delete",
             setting="RETENTION_SUPPORT_TICKET_YEARS",
-            default=3,
             unit=YEARS,
             condition=_("ticket closed"),
             exceptions=("legal_hold", "open_request"),
@@ -325,7 +309,6 @@ RULES = {
             _("written at"),
             "delete",
             setting="RETENTION_CONNECTION_LOG_MONTHS",
-            default=12,
             unit=MONTHS,
             ceiling=12,
             exceptions=("legal_hold",),
@@ -337,7 +320,6 @@ RULES = {
             _("last own contact"),
             "delete",
             setting="RETENTION_PROSPECT_YEARS",
-            default=3,
             unit=YEARS,
             exceptions=("legal_hold",),
             why=_("The suppression hash stays."),
@@ -348,7 +330,6 @@ RULES = {
             _("given at"),
             "expire",
             setting="RETENTION_COOKIE_CONSENT_MONTHS",
-            default=13,
             unit=MONTHS,
             ceiling=13,
             why=_("Treated as absent: the banner asks again; the ledger row stays as proof."),
@@ -359,7 +340,6 @@ RULES = {
             _("flagged as a minor"),
             "erase",
             setting="RETENTION_MINOR_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("no parental consent recorded by then"),
             exceptions=("legal_hold", "open_request", "restriction"),
@@ -377,7 +357,6 @@ RULES = {
             _("added at"),
             "delete",
             setting="RETENTION_FRAUD_MARKER_YEARS",
-            default=3,
             unit=YEARS,
             exceptions=("legal_hold",),
         ),
@@ -387,13 +366,12 @@ RULES = {
             _("end of contract"),
             "delete",
             setting="RETENTION_HOST_IDENTITY_YEARS",
-            default=5,
             unit=YEARS,
             floor=5,
             only_if="HOST_OBLIGATIONS",
             exceptions=("legal_hold",),
             why=_("LCEN art. 6 and decree 2021-1362: identity 5 years, account and payment details 1 year."),
-            extra={"account_setting": "RETENTION_HOST_ACCOUNT_YEARS", "account_default": 1},
+            extra={"account_setting": "RETENTION_HOST_ACCOUNT_YEARS"},
         ),
         Rule(
             "cookie_refusal_reask",
@@ -401,7 +379,6 @@ RULES = {
             _("given at"),
             "expire",
             setting="RETENTION_COOKIE_REFUSAL_MONTHS",
-            default=6,
             unit=MONTHS,
             why=_("The banner may ask again."),
         ),
@@ -411,7 +388,6 @@ RULES = {
             _("written at"),
             "delete",
             setting="RETENTION_AUDIENCE_RAW_MONTHS",
-            default=25,
             unit=MONTHS,
             ceiling=25,
             why=_("No raw events are stored: audience measurement runs only with consent."),
@@ -422,7 +398,6 @@ RULES = {
             _("ready at"),
             "delete_file",
             setting="EXPORT_RETENTION_DAYS",
-            default=7,
             unit=DAYS,
             applied_by="exports",
             why=_("The export job stays; its file goes."),
@@ -433,7 +408,6 @@ RULES = {
             _("submitted at"),
             "delete",
             setting="RETENTION_PUBLIC_REQUEST_DAYS",
-            default=7,
             unit=DAYS,
         ),
         Rule(
@@ -442,22 +416,11 @@ RULES = {
             _("closed at"),
             "anonymise",
             setting="RETENTION_REQUEST_FILE_YEARS",
-            default=5,
             unit=YEARS,
             exceptions=("legal_hold",),
             why=_("Requester details anonymised; kind, dates and outcome kept as proof (Art. 5(2))."),
         ),
-        Rule(
-            "accountability_keep",
-            _("Staff audit trail and breach register"),
-            _("written at"),
-            "keep",
-            why=_(
-                "Evidence for the supervisory authority (Art. 5(2), 33(5)); a customer's erasure redacts their values "
-                "in the audit trail, and the rows and their hash chain stay."
-            ),
-            extra={"period_text": _("no automatic deletion")},
-        ),
+        Rule("accountability_keep", _("Staff audit trail and breach register"), _("written at"), "keep"),
         Rule(
             "customer_lifetime",
             _("Data that lives as long as the account"),
@@ -473,7 +436,7 @@ RULES = {
 
 def host_account_years() -> int:
     rule = RULES["lcen_host_identity"]
-    return max(int(getattr(settings, rule.extra["account_setting"], rule.extra["account_default"])), 1)
+    return max(int(getattr(settings, rule.extra["account_setting"])), 1)
 
 
 def clamped_settings() -> list[str]:

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from exports.builder.rows import Display, column_label
+from exports.builder.rows import Display
 from privacy.models.requests import Kind
 from retention.rules import RULES
 
@@ -39,7 +39,7 @@ def includes_access_information(job):
 
 def _entry(summary):
     display = Display(summary.entry, summary.fields)
-    columns = [capfirst(column_label(summary.entry.model, f)) for f in summary.fields]
+    columns = [capfirst(summary.entry.column_label(f)) for f in summary.fields]
     rows = [display.row(row) for row in reversed(summary.newest)]
     wide = len(columns) > WIDE_COLUMNS
     as_cards = summary.entry.owner == "" or (wide and len(rows) <= CARDS_UP_TO)

@@ -1,3 +1,5 @@
+"""The privacy models: consents, data-subject requests and their ledgers, imported from one place."""
+
 from privacy.models.audit import AuditChainHead, AuditEntry
 from privacy.models.base import AppendOnlyError
 from privacy.models.breaches import Breach, BreachFollowUp, BreachSubject

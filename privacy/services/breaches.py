@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from config.mail import mail_send
 from privacy.models import AuditEntry, Breach, BreachSubject
 from privacy.services.audit import audit_record
+
+ALERT_TASK = "privacy.tasks.breach_alert"
 
 
 def _dpo_mail(*, breach, template, now):
@@ -29,14 +32,13 @@ def _dpo_mail(*, breach, template, now):
 
 def breach_record(*, breach, actor, now=None) -> int:
     """Save a new breach; the DPO's alert is queued on commit, and the beat job sends any alert that was lost."""
-    from privacy.tasks import breach_alert as alert_task
-
     now = now or timezone.now()
     with transaction.atomic():
         breach.recorded_by = actor
         breach.recorded_at = now
         breach.save()
-        transaction.on_commit(lambda: alert_task.delay(breach.pk))
+        # Queued by name: privacy.tasks imports this module, so this module does not import it back.
+        transaction.on_commit(lambda: current_app.signature(ALERT_TASK, args=(breach.pk,)).apply_async())
     return 1
 
 

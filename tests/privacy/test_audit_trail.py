@@ -96,7 +96,7 @@ def test_the_erasure_page_records_the_erasure_and_redacts_earlier_rows_without_b
         client.get(_user_page(alice))
         audit_record(actor=dpo, action="change", obj=alice, detail={"phone": "+33 6 12 34 56 78"})
         response = client.post(
-            reverse("admin:retention_erase_request", args=[req.pk]),
+            reverse("admin:privacy_datasubjectrequest_erase", args=[req.pk]),
             {"confirm_email": "alice@example.com", "response": "Done."},
         )
 

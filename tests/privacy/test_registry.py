@@ -5,8 +5,10 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 
 from accounts import services
+from accounts.models import Invoice, InvoiceLine
 from privacy.personal_data import personal_data_for
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.rules import RULES
@@ -178,3 +180,12 @@ def test_prospects_are_found_by_email_whatever_its_case():
     factories.ProspectFactory(email="paul@example.org")
 
     assert registry.entry(Prospect).rows_for_email("  Paul@Example.ORG ").count() == 1
+
+
+def test_a_column_is_labelled_from_the_field_its_path_ends_on():
+    entry = registry.entry(InvoiceLine)
+
+    assert entry.final_field("invoice__number") is Invoice._meta.get_field("number")
+    assert entry.final_field("quantity") is InvoiceLine._meta.get_field("quantity")
+    with translation.override("fr"):
+        assert entry.column_label("invoice__number") == str(Invoice._meta.get_field("number").verbose_name) != "number"

@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from accounts.models import ChangeLog
+from privacy.exceptions import RequestError
 from privacy.models import (
     ConsentRecord,
     DataSubjectRequest,
@@ -21,7 +22,6 @@ from privacy.models import (
 from privacy.models.requests import TRANSITIONS, Kind, Status
 from privacy.services import consent_record, is_suppressed, marketing_allowed
 from privacy.services.requests import (
-    RequestError,
     _move,
     public_request_confirm,
     public_request_submit,

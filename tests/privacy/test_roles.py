@@ -57,7 +57,7 @@ def test_other_groups_are_refused_the_queue_the_holds_and_the_breaches(client, a
     assert client.post(reverse("admin:privacy_datasubjectrequest_start", args=[req.pk])).status_code == 403
     assert client.get(reverse("admin:retention_legalhold_add")).status_code == 403
     assert client.get(reverse("admin:privacy_breach_changelist")).status_code == 403
-    assert client.get(reverse("admin:retention_erase_request", args=[req.pk])).status_code == 403
+    assert client.get(reverse("admin:privacy_datasubjectrequest_erase", args=[req.pk])).status_code == 403
 
 
 def test_the_dpo_opens_the_queue_the_holds_and_the_breaches(dpo_client):

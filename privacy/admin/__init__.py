@@ -1,0 +1,11 @@
+"""The DPO's back-office: the request queue (queue.py) with its action forms (forms.py), inlines and erasure page,
+the privacy ledgers (ledgers.py), the R24 banner on customer pages (restrictions.py), and the accountability
+screens: staff audit trail, breach register, authority disclosures (accountability.py), and the reveal of
+customers' site credentials (credentials.py).
+
+Only users with `privacy.work_queue` see the queue and its ledgers. Importing the modules registers them.
+"""
+
+from privacy.admin import accountability, credentials, ledgers, queue, restrictions
+
+__all__ = ["accountability", "credentials", "ledgers", "queue", "restrictions"]
