@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +28,11 @@ from accounts.models import (
 from config.admin_mixins import ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
+
+
+def _view_permission(model):
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
 
 # Fields a change in the admin records in the change log: the customer's personal data.
 LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login"))
@@ -177,7 +183,24 @@ class CustomerAdmin(UserAdmin):
     def personal_data(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        return render_to_string("admin/accounts/personal_data.html", {"categories": personal_data_for(obj)})
+        # R70: the panel shows only the record types the viewer may view (Support never sees payment references).
+        viewer = getattr(obj, "_panel_viewer", None)
+        categories = []
+        for category, sections in personal_data_for(obj):
+            if viewer is not None and not (viewer.is_superuser or viewer.has_perm("privacy.work_queue")):
+                sections = [s for s in sections if viewer.has_perm(_view_permission(s.entry.model))]
+            if sections:
+                categories.append((category, sections))
+        audit_url = ""
+        if viewer is not None and viewer.has_perm("privacy.view_auditentry"):
+            audit_url = f"{reverse('admin:privacy_auditentry_changelist')}?customer__id__exact={obj.pk}"
+        return render_to_string("admin/accounts/personal_data.html", {"categories": categories, "audit_url": audit_url})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._panel_viewer = request.user
+        return obj
 
     def get_queryset(self, request):
         # R48: archived customers are hidden from staff who do not work the privacy queue.

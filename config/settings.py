@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "config.middleware.StrictTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.audit_middleware.StaffAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacy.middleware.CookieConsentMiddleware",
     "privacy.middleware.PolicyApprovalMiddleware",
@@ -425,6 +426,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-send-due": {"task": "outbox.tasks.send_due_mail", "schedule": timedelta(seconds=MAIL_OUTBOX_SWEEP_SECONDS)},
     # Every hour at ten to: delete the mail sent more than MAIL_OUTBOX_RETENTION_DAYS days ago.
     "outbox-purge": {"task": "outbox.tasks.purge_sent_mail", "schedule": crontab(minute=50)},
+    # Every 10 minutes: a lost breach alert, and the reminder of a breach less than 24 hours from its deadline.
+    "breach-deadline-reminder": {"task": "privacy.tasks.breach_remind", "schedule": crontab(minute="*/10")},
 }
 
 # Health endpoint (/healthz): the checks it runs, in order; each returns its JSON part, or None to be left out.
@@ -449,3 +452,27 @@ HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default=MAIL_OUTBOX_MODEL)
 HEALTH_OUTBOX_PENDING = {"status__in": ("pending", "sending")}
 HEALTH_OUTBOX_DATE_FIELD = "created_at"
 HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
+
+# Accountability (R71-R75)
+# Key of the staff audit chain's HMAC-SHA256: without it a database writer cannot forge a row; never random.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+# Fernet keys (comma-separated, newest first) encrypting customers' site credentials (R72). Production must set
+# them; development derives one from SECRET_KEY so a restart can still read what it wrote.
+if DEBUG:
+    import base64
+    import hashlib
+
+    _dev_key = base64.urlsafe_b64encode(hashlib.sha256(f"credentials:{SECRET_KEY}".encode()).digest()).decode()
+    CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[_dev_key])
+else:
+    try:
+        CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "CREDENTIALS_KEYS is not set. In production (DEBUG=False) the key encrypting site credentials has no "
+            "default: set it to one or more Fernet keys, comma-separated, newest first."
+        ) from None
+# Revealing a stored credential needs a login within this many minutes (R69, R72).
+REAUTH_MAX_AGE_MINUTES = env.int("REAUTH_MAX_AGE_MINUTES", default=15)
+# The DPO is reminded this many hours before a breach's 72-hour authority deadline (R74).
+BREACH_REMINDER_HOURS = env.int("BREACH_REMINDER_HOURS", default=24)

@@ -134,3 +134,32 @@ POST_MORTEM = Category(
     (),
     order=140,
 )
+
+# The staff audit trail (R71), and what was handed to authorities (R30): read by the access answer too.
+STAFF_ACCESS = Category(
+    "staff_access",
+    _("Staff access to your data"),
+    _("Proving which staff member viewed, changed, exported or erased your data, and when"),
+    _("Accountability (Art. 5(2)) and security of processing (Art. 32)"),
+    (),
+    source=_("Our back-office, when a staff member opens or changes your records"),
+    order=210,
+)
+AUTHORITY_DISCLOSURES = Category(
+    "authority_disclosures",
+    _("Disclosures to authorities"),
+    _("Answering a legal request from a court or an administrative authority"),
+    _("Legal obligation (Art. 6(1)(c))"),
+    (AUTHORITIES,),
+    source=_("Our records of what we handed over, and to whom"),
+    order=220,
+)
+BREACH_NOTICES = Category(
+    "breach_notices",
+    _("Security incidents that concerned you"),
+    _("Telling you about a personal data breach that may affect you (Art. 34)"),
+    _("Legal obligation (Art. 6(1)(c))"),
+    (),
+    source=_("Our breach register"),
+    order=230,
+)

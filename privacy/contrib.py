@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy import categories
 from privacy.registry import Keep, registry
 
-# The staff member's own trail, kept for accountability. Its object_repr and change_message can name a customer:
-# erasure keeps these rows as they are.
+# The staff member's own trail. The staff audit middleware keeps "<model> #<id>" in object_repr, never a name.
 registry.register(
     LogEntry,
     category=categories.STAFF_ACTIONS,

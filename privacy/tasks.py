@@ -4,6 +4,8 @@ from celery import shared_task
 
 from privacy.files import files_orphans_remove
 from privacy.marketing.campaigns import campaign_send_batch, campaigns_resume
+from privacy.services.breaches import breach_alert as breaches_alert
+from privacy.services.breaches import breach_remind as breaches_remind
 from privacy.services.policy import policy_notifications_resume, policy_notify_batch
 from privacy.services.requests import public_requests_purge, requests_digest
 
@@ -46,3 +48,13 @@ def resume_campaigns():
 @shared_task
 def remove_orphan_files():
     return files_orphans_remove()
+
+
+@shared_task
+def breach_remind():
+    return breaches_remind()
+
+
+@shared_task
+def breach_alert(breach_id):
+    return breaches_alert(breach_id=breach_id)

@@ -374,6 +374,7 @@ RULES = {
             exceptions=("legal_hold",),
             why=_("Requester details anonymised; kind, dates and outcome kept as proof (Art. 5(2))."),
         ),
+        Rule("accountability_keep", _("Staff audit trail and breach register"), _("written at"), "keep"),
         Rule(
             "customer_lifetime",
             _("Data that lives as long as the account"),

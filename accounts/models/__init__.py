@@ -1,5 +1,6 @@
 from accounts.models.billing import Invoice, InvoiceLine, InvoiceSequence, Transaction
 from accounts.models.commerce import AffiliateCommission, Domain, Order, Service
+from accounts.models.credentials import SiteCredential
 from accounts.models.customer import ChangeLog, ConnectionLog, Prospect, User
 from accounts.models.support import SupportTicket, TicketMessage
 
@@ -14,6 +15,7 @@ __all__ = [
     "Order",
     "Prospect",
     "Service",
+    "SiteCredential",
     "SupportTicket",
     "TicketMessage",
     "Transaction",

@@ -1,10 +1,12 @@
 """The DPO's back-office: the request queue (queue.py) with its action forms (forms.py), inlines and erasure page,
 the privacy ledgers (ledgers.py), the R24 banner on customer pages (restrictions.py), the published policy with
-its processors and record of processing (policy.py), and marketing campaigns with parental consents (marketing.py).
+its processors and record of processing (policy.py), marketing campaigns with parental consents (marketing.py),
+and the accountability screens: staff audit trail, breach register, authority disclosures (accountability.py), and
+the reveal of customers' site credentials (credentials.py).
 
 Only users with `privacy.work_queue` see the queue and its ledgers. Importing the modules registers them.
 """
 
-from privacy.admin import ledgers, marketing, policy, queue, restrictions
+from privacy.admin import accountability, credentials, ledgers, marketing, policy, queue, restrictions
 
-__all__ = ["ledgers", "marketing", "policy", "queue", "restrictions"]
+__all__ = ["accountability", "credentials", "ledgers", "marketing", "policy", "queue", "restrictions"]

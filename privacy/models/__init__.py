@@ -1,6 +1,8 @@
 """The privacy models: consents, data-subject requests and their ledgers, imported from one place."""
 
+from privacy.models.audit import AuditChainHead, AuditEntry
 from privacy.models.base import AppendOnlyError
+from privacy.models.breaches import Breach, BreachFollowUp, BreachSubject
 from privacy.models.consents import (
     COOKIE_PURPOSES,
     MARKETING_PURPOSES,
@@ -10,6 +12,7 @@ from privacy.models.consents import (
     Purpose,
 )
 from privacy.models.directives import PostMortemDirective
+from privacy.models.disclosures import AuthorityDisclosure
 from privacy.models.marketing import (
     CHANNEL_PURPOSE,
     Campaign,
@@ -29,6 +32,12 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "AuditChainHead",
+    "AuditEntry",
+    "AuthorityDisclosure",
+    "Breach",
+    "BreachFollowUp",
+    "BreachSubject",
     "CHANNEL_PURPOSE",
     "Campaign",
     "CampaignDelivery",

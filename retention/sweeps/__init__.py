@@ -6,9 +6,11 @@ go in RUN_ORDER, and a later rule's dry run leaves out what an earlier rule of t
 gone by then in a real run), so a dry run reports what a real run would act on.
 """
 
+from privacy.models import AuditEntry, Breach
 from retention.rules import cookie_choice_expired
 from retention.sweeps.base import ClaimTable, Context, Sweep, customers
 from retention.sweeps.count_only import (
+    AccountabilityKeep,
     CookieConsent,
     CookieRefusal,
     NothingStored,
@@ -70,6 +72,7 @@ RUN_ORDER = (
     "export_expire",
     "outbox_sent_delete",
     "suppression_keep",
+    "accountability_keep",
 )
 
 
@@ -113,6 +116,7 @@ def _build():
         "export_expire": [ExportFiles()],
         "outbox_sent_delete": [OutboxSent()],
         "suppression_keep": [SuppressionKeep()],
+        "accountability_keep": [AccountabilityKeep(AuditEntry), AccountabilityKeep(Breach)],
     }
 
 

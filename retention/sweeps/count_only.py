@@ -1,5 +1,6 @@
-"""Rules that write nothing: expired cookie choices (the product reads them as absent), the suppression list
-(kept), and raw audience events (none are stored). A run counts what they cover.
+"""Rules that write nothing: expired cookie choices (the product reads them as absent), the suppression list,
+the staff audit trail and the breach register (kept), and raw audience events (none are stored). A run counts
+what they cover.
 """
 
 from django.contrib.auth import get_user_model
@@ -66,6 +67,19 @@ class SuppressionKeep(CountOnly):
 
     def due(self, ctx):
         return self.model.objects.all()
+
+
+class AccountabilityKeep(CountOnly):
+    """The staff audit trail and the breach register are kept; erasure redacts the trail instead (R71, Art. 33(5))."""
+
+    rule = "accountability_keep"
+    action = "kept"
+
+    def __init__(self, model):
+        self.model = model
+
+    def due(self, ctx):
+        return self.model._base_manager.all()
 
 
 class NothingStored(CountOnly):

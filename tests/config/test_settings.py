@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "k3y-" + "x7Qp9zR2" * 8,
     "ALLOWED_HOSTS": "client.example.com",
     "DATABASE_URL": "sqlite:////tmp/gdpr-check.sqlite3",
+    "CREDENTIALS_KEYS": "Ttk7Tl3Hb2w8n0bNrS6bVZ0i3cGx0Jx2m4K9y1t0E5Q=",
 }
 
 

@@ -115,6 +115,41 @@ def _everything(customer):
     delivery = CampaignDelivery.objects.create(campaign=campaign, customer=customer, channel="email", tracked=True)
     EngagementEvent.objects.create(delivery=delivery, kind="open")
     ParentalConsent.objects.create(customer=customer, guardian_name="Parent", method="email")
+    _accountability(customer, req)
+
+
+def _accountability(customer, req):
+    from django.utils import timezone
+
+    from accounts.models import SiteCredential
+    from privacy.models import AuthorityDisclosure, Breach, BreachFollowUp, BreachSubject
+    from privacy.services.audit import audit_record
+
+    credential = SiteCredential(service=customer.services.first(), label="WordPress admin")
+    credential.set_secret("s3cret")
+    credential.save()
+    audit_record(actor=None, action="view", obj=req)
+    breach = Breach.objects.create(
+        became_aware_at=timezone.now(),
+        nature="n",
+        data_categories="d",
+        people_categories="p",
+        people_count=1,
+        records_count=1,
+        consequences="c",
+        measures="m",
+        risk="high",
+        recorded_by=customer,
+    )
+    BreachFollowUp.objects.create(breach=breach, author=customer, note="called the host")
+    BreachSubject.objects.create(breach=breach, customer=customer)
+    AuthorityDisclosure.objects.create(
+        customer=customer,
+        disclosed_at=timezone.now(),
+        authority="Court",
+        legal_reference="CPP 60-1",
+        data_categories="d",
+    )
 
 
 @pytest.mark.django_db

@@ -221,6 +221,7 @@ def test_the_beat_schedule_keeps_its_entries_and_times():
             "retention-nightly": ("retention.tasks.retention_nightly", 2, 30),
             "beat-heartbeat": ("operations.tasks.beat_heartbeat", 60.0),
             "private-files-orphans": ("privacy.tasks.remove_orphan_files", "*", "*/5"),
+            "breach-deadline-reminder": ("privacy.tasks.breach_remind", "*", "*/10"),
         }.items()
     )
 

@@ -26,6 +26,7 @@ SEEDERS = (
     "retention.demo.seed",
     "privacy.demo.seed",
     "privacy.demo_marketing.seed_campaign",
+    "privacy.accountability_demo.seed",
 )
 
 
