@@ -1,10 +1,7 @@
 """The DPO's retention back-office: legal holds, the rules in force, the runs, and erasure for a request."""
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import HttpResponseRedirect
@@ -12,29 +9,15 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.admin import ReadOnlyAdmin
+from accounts.security import reauthentication_response, recently_authenticated
 from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
 from retention.services import counts_line, erasure_preview, hold_lift
-
-# R23 and R69: erasing and lifting a hold need a login within the last 15 minutes.
-RECENT_LOGIN = timedelta(minutes=15)
-
-
-def logged_in_recently(user, now=None):
-    return user.last_login is not None and (now or timezone.now()) - user.last_login <= RECENT_LOGIN
-
-
-def relogin(request, next_url):
-    """Log out and send to the admin login, coming back to `next_url` (the admin login skips logged-in users)."""
-    messages.warning(request, _("Please log in again: this action needs a login within the last 15 minutes."))
-    logout(request)
-    return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': next_url})}")
 
 
 class LegalHoldForm(forms.ModelForm):
@@ -99,8 +82,9 @@ class LegalHoldAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Lift the selected holds"))
     def lift(self, request, queryset):
-        if not logged_in_recently(request.user):
-            return relogin(request, reverse("admin:retention_legalhold_changelist"))
+        # R69: a login in this session within 15 minutes (accounts.security); the POST resumes after it.
+        if (response := reauthentication_response(request)) is not None:
+            return response
         lifted = sum(hold_lift(hold=hold, actor=request.user) for hold in queryset)
         self.message_user(
             request, ngettext("%(n)d hold lifted.", "%(n)d holds lifted.", lifted) % {"n": lifted}, messages.SUCCESS
@@ -200,12 +184,12 @@ class ErasureTombstoneAdmin(ReadOnlyAdmin):
             DataSubjectRequest.objects.select_related("customer"), pk=request_pk, kind=DataSubjectRequest.Kind.ERASURE
         )
         subject = req.customer.email if req.customer_id else req.requester_email
-        here = reverse("admin:retention_erase_request", args=[req.pk])
-        recent = logged_in_recently(request.user)
+        recent = recently_authenticated(request)
         form = EraseForm(request.POST or None, subject=subject)
         if request.method == "POST":
-            if not recent:
-                return relogin(request, here)
+            # R23, R69: a login in this session within 15 minutes (accounts.security); the POST resumes after it.
+            if (response := reauthentication_response(request)) is not None:
+                return response
             if form.is_valid():
                 try:
                     request_complete(req, actor=request.user, response=form.cleaned_data["response"])

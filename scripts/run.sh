@@ -4,9 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${1:-8000}
 PY=.venv/bin/python
+# Development mode is explicit: without DEBUG the settings run in production mode (fail closed).
+export DEBUG=True
+export RUN_DIR=${RUN_DIR:-.run}
 mkdir -p .run/mail .run/broker/out .run/broker/processed .run/private
 
 $PY manage.py migrate --noinput -v 0
+# The shared cache of rate limits and throttling (CACHE_URL, by default a table of the database).
+$PY manage.py createcachetable
 if [ ! -f .run/.seeded ]; then
     echo "Loading the demo data (once)..."
     $PY manage.py seed_demo && touch .run/.seeded
