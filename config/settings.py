@@ -167,7 +167,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TRUST_ENABLED = False
 # The demo DPO of `seed_demo` is not asked for a second factor, and only while DEBUG is on (DESIGN.md).
 MFA_DEVELOPMENT_EXEMPT = ["dpo@example.com"]
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at login; no write on every request to track activity.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
