@@ -1,4 +1,4 @@
-"""Sign-up (allauth) asks only for what is needed (R01), keeps marketing separate and unticked (R37), verifies by code."""
+"""Sign-up (allauth) asks only what is needed (R01), keeps marketing separate and unticked (R37), verifies by code."""
 
 import re
 
