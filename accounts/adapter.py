@@ -5,6 +5,7 @@ then hands that row back to be reset by the real owner's sign-up instead of refu
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -67,6 +68,15 @@ class AccountAdapter(DefaultAccountAdapter):
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+
+    def login(self, request, user):
+        # A login just completed counts as a recent authentication of this session (R69: 15 minutes), as it does
+        # for accounts.security; otherwise allauth would ask the password again to enrol the second factor.
+        super().login(request, user)
+        records = get_authentication_records(request, user)
+        if records:
+            records[-1]["reauthenticated"] = True
+            request.session.modified = True
 
     def get_login_redirect_url(self, request):
         if staff_must_enrol(request.user):

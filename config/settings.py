@@ -133,7 +133,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
-ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
+# No "use another address" on the code page: it is offered only when no account exists, which would tell.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
@@ -165,6 +166,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Client area")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TRUST_ENABLED = False
+# One period either side for clock drift between the phone and the server.
+MFA_TOTP_TOLERANCE = 1
 # The demo DPO of `seed_demo` is not asked for a second factor, and only while DEBUG is on (DESIGN.md).
 MFA_DEVELOPMENT_EXEMPT = ["dpo@example.com"]
 # Sessions are recorded at login; no write on every request to track activity.

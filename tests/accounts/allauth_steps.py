@@ -34,3 +34,22 @@ def verify(client, capture, code=None):
 
 def login(client, email, password, **extra):
     return client.post(LOGIN, {"login": email, "password": password}, **extra)
+
+
+def totp_code(secret, offset=0):
+    """The code an authenticator app shows now (offset: periods later), as allauth computes it."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2] + offset))
+
+
+def enrol_totp(client, capture=None):
+    """Open allauth's TOTP page, read the secret it shows, type the current code; returns the secret."""
+    url = reverse("mfa_activate_totp")
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(url, {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return secret
