@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.mail import mail_send
@@ -31,6 +32,11 @@ def recipient_language(email, context):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _("The email address or the password is wrong."),
+    }
+
     def send_mail(self, template_prefix, email, context):
         """allauth's texts in the recipient's language, sent as text + HTML by the product's one mail helper."""
         request = self.request

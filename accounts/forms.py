@@ -11,6 +11,19 @@ from privacy.models import PROFILE_PURPOSES, ConsentRecord, Purpose
 from privacy.services import consent_record
 
 
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login with the client area's labels (the fields stay `login` and `password`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["login"].label = _("Email address")
+        self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
 class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up with only names, email and password required (R01); marketing per channel, unticked (R37).
 

@@ -41,7 +41,7 @@ def test_a_wrong_password_is_logged_as_a_failure_of_that_customer(client, alice)
     response = login(client, "alice@example.com", "nope", HTTP_USER_AGENT=BROWSER)
 
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in response.content.decode()
+    assert "The email address or the password is wrong." in response.content.decode()
     log = ConnectionLog.objects.get()
     assert (log.customer, log.success, log.user_agent) == (alice, False, BROWSER)
 
@@ -62,7 +62,7 @@ def test_an_archived_customer_cannot_log_in_and_is_told_why_only_with_the_right_
     wrong = login(client, "alice@example.com", "not-the-password")
     right = login(client, "alice@example.com", password)
 
-    assert wrong.status_code == 200 and "not correct" in wrong.content.decode()
+    assert wrong.status_code == 200 and "is wrong" in wrong.content.decode()
     assert right.status_code == 302 and right.url == reverse("account_inactive")
     assert not ConnectionLog.objects.filter(success=True).exists()
     assert client.get(reverse("accounts:dashboard")).status_code == 302
