@@ -56,6 +56,9 @@ SHARES = {
 def _setup(private_root):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production mode (DEBUG unset) with throwaway keys: a benchmark signs nothing that outlives it.
+    for name in ("SECRET_KEY", "SUPPRESSION_KEY", "ERASURE_HASH_KEY"):
+        os.environ.setdefault(name, f"bench-only-{name.lower()}")
     os.environ["PRIVATE_ROOT"] = str(private_root)
     import django
 

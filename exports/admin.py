@@ -216,6 +216,9 @@ class ExportJobAdmin(HideArchivedMixin, admin.ModelAdmin):
             raise PermissionDenied
         job = get_object_or_404(ExportJob.objects.select_related("customer", "request"), pk=pk)
         form = TransmitForm(request.POST or None)
+        # Sending another person's data on needs a login in this session within 15 minutes (R69).
+        if request.method == "POST" and (response := reauthentication_response(request)) is not None:
+            return response
         if request.method == "POST" and form.is_valid():
             try:
                 transmission_request(job=job, recipient_email=form.cleaned_data["recipient"], requested_by=request.user)
