@@ -4,13 +4,22 @@ shown on "My Personal Data", exported, and deleted by erasure (never the secret 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.utils.translation import gettext_lazy as _
 
-from privacy import categories
-from privacy.registry import Delete, registry
+from privacy.registry import Category, Delete, registry
+
+ACCOUNT_SECURITY = Category(
+    "account_security",
+    _("Account security"),
+    _("Protecting your account: the addresses you log in with, your second factors and where you are logged in"),
+    _("Security of processing (Art. 32) and legitimate interest in security (Art. 6(1)(f))"),
+    (),
+    order=105,
+)
 
 registry.register(
     EmailAddress,
-    category=categories.IDENTITY,
+    category=ACCOUNT_SECURITY,
     owner="user",
     fields=("email", "verified", "primary"),
     erasure=Delete(),
@@ -18,7 +27,7 @@ registry.register(
 )
 registry.register(
     EmailConfirmation,
-    category=categories.IDENTITY,
+    category=ACCOUNT_SECURITY,
     owner="email_address__user",
     fields=("created", "sent"),
     erasure=Delete(),
@@ -27,7 +36,7 @@ registry.register(
 )
 registry.register(
     Authenticator,
-    category=categories.CONNECTION_LOG,
+    category=ACCOUNT_SECURITY,
     owner="user",
     fields=("type", "created_at", "last_used_at"),
     erasure=Delete(),
@@ -36,7 +45,7 @@ registry.register(
 )
 registry.register(
     UserSession,
-    category=categories.CONNECTION_LOG,
+    category=ACCOUNT_SECURITY,
     owner="user",
     fields=("created_at", "last_seen_at", "ip", "user_agent"),
     erasure=Delete(),
