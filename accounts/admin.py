@@ -26,22 +26,9 @@ from accounts.models import (
 )
 from accounts.security import reauthentication_response
 from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
+from config.admin_mixins import ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records that are evidence: nobody, not even a superuser, edits or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # Fields a change in the admin records in the change log: the customer's personal data.
 LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login"))
@@ -50,7 +37,15 @@ LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_
 @admin.register(User)
 class CustomerAdmin(HideArchivedMixin, UserAdmin):
     archived_customer = ""
+    # Notices other apps put at the top of a customer's page: callables (customer) -> HTML, "" for none.
+    # Privacy adds the restriction banner (R24) in privacy/admin/restrictions.py.
+    notices = []
     ordering = ("-date_joined",)
+    actions = ["flag_minor"]
+
+    class Media:
+        css = {"all": ("css/admin-notices.css",)}
+
     list_display = (
         "email",
         "first_name",
@@ -76,6 +71,22 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
         "company",
         "vat_number",
     )
+
+    @admin.action(description=_("Flag as a minor without parental consent"), permissions=["change"])
+    def flag_minor(self, request, queryset):
+        flagged = sum(services.customer_flag_minor(customer=c, actor=request.user) for c in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d account flagged: its consent-based processing stopped, and it will be erased unless parental"
+                " consent is recorded.",
+                "%(n)d accounts flagged: their consent-based processing stopped, and they will be erased unless"
+                " parental consent is recorded.",
+                flagged,
+            )
+            % {"n": flagged},
+        )
+
     readonly_fields = (
         "state_changed_at",
         "archived_at",
@@ -183,17 +194,12 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
         target = self.get_object(request, object_id) if object_id else None
         if changes_privileges(request, target) and (response := reauthentication_response(request)) is not None:
             return response
-        # R24: whoever opens a restricted customer sees it before touching anything.
-        from privacy.models import Restriction
-
-        active = Restriction.objects.active().filter(customer_id=object_id).first()
-        if active and request.method == "GET":
-            messages.warning(
-                request,
-                _("Processing of this customer is restricted (Art. 18(1)%(ground)s) since %(since)s.")
-                % {"ground": f"({active.ground})", "since": active.starts_at.date().isoformat()},
-            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["notices"] = [html for notice in self.notices if (html := notice(obj))]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -48,6 +48,20 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
     return len(logs)
 
 
+def customer_flag_minor(*, customer, actor) -> int:
+    """Staff flag an account as a minor without valid parental consent (R78): consent-based processing stops at once
+    (the privacy app's gate reads the flag) and the `minor_erase` rule erases the account after its period, unless
+    parental consent is recorded first. Logged in the change log."""
+    if customer.flagged_minor_at:
+        return 0
+    return customer_update(
+        customer=customer,
+        changes={"flagged_minor_at": timezone.now()},
+        actor=actor,
+        channel=ChangeLog.Channel.ADMIN,
+    )
+
+
 def invoice_numbers_take(*, year, count) -> list[str]:
     """The next `count` numbers of the year's unbroken sequence; the row lock serialises concurrent issuers."""
     if not transaction.get_connection().in_atomic_block:

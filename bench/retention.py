@@ -132,7 +132,8 @@ def run_raw(as_of):
     from django.conf import settings
     from django.db import connection, transaction
 
-    from retention.rules import RULES, cutoff, start_of_day
+    from retention.periods import cutoff, start_of_day
+    from retention.rules import RULES
 
     at = start_of_day(as_of)
     params = {"at": at, "key": settings.ERASURE_HASH_KEY, "export_cut": at - timedelta(days=7)}

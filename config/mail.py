@@ -36,11 +36,17 @@ def mail_render(*, template, context, language):
     return " ".join(subject.split()), text, html
 
 
-def mail_send(*, to, template, context, language):
-    """The one way the product sends mail: rendered now, handed to a worker once the transaction commits."""
+def mail_send(*, to, template, context, language, headers=None):
+    """The one way the product sends mail: rendered now, handed to a worker once the transaction commits.
+
+    `headers` adds mail headers, e.g. List-Unsubscribe on marketing mail (RFC 8058).
+    """
     from django.db import transaction
 
     from accounts.tasks import send_rendered_mail
 
     subject, text, html = mail_render(template=template, context=context, language=language)
-    transaction.on_commit(lambda: send_rendered_mail.delay(to=[to], subject=subject, text=text, html=html))
+    extra = dict(headers or {})
+    transaction.on_commit(
+        lambda: send_rendered_mail.delay(to=[to], subject=subject, text=text, html=html, headers=extra)
+    )

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacy.middleware.CookieConsentMiddleware",
+    "privacy.middleware.PolicyApprovalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.cookies.cookie_context",
             ],
         },
     },
@@ -235,15 +238,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(RUN_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    # Every day at 08:00 site time: the DPO's digest of overdue and due-soon requests (none when both are empty).
-    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
-    # Every hour at :15: delete public-form requests never confirmed within 7 days.
-    "purge-unconfirmed-public-requests": {
-        "task": "privacy.tasks.purge_unconfirmed_public_requests",
-        "schedule": crontab(minute=15),
-    },
-}
 
 # Data-subject requests (REQUIREMENTS.md section 2.3).
 DSR_RESPONSE_PERIOD = env("DSR_RESPONSE_PERIOD", default="30d")
@@ -258,8 +252,41 @@ PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
 # Production requires it (no fall-back to SECRET_KEY, which may be rotated); development makes one in RUN_DIR.
 SUPPRESSION_KEY = production_key(env, "SUPPRESSION_KEY", debug=DEBUG, run_dir=RUN_DIR)
 
-# Version of the privacy policy that consents given now refer to (R36).
+# Version of the privacy policy that consents cite until a version is published in the admin (R36).
 PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2026-11-01")
+
+# The published policy (R41): who the controller is, where the data is hosted, where letters go.
+CONTROLLER_NAME = env("CONTROLLER_NAME", default="Example Hosting SAS")
+CONTROLLER_ADDRESS = env("CONTROLLER_ADDRESS", default="1 rue de l'Exemple, 74000 Annecy, France")
+CONTROLLER_EMAIL = env("CONTROLLER_EMAIL", default="contact@example.com")
+HOSTING_LOCATION = env("HOSTING_LOCATION", default="France (European Union)")
+PRIVACY_POSTAL_ADDRESS = env("PRIVACY_POSTAL_ADDRESS", default=f"Data protection officer, {CONTROLLER_ADDRESS}")
+
+# How long after a substantial policy change every page shows a notice (R43).
+POLICY_NOTICE_DAYS = env.int("POLICY_NOTICE_DAYS", default=30)
+
+# Marketing (R37-R40, R76-R78). Senders per channel: email goes through the mail helper; the others through a
+# class with send(*, to, text) — by default one that writes a file per message, as mail does in development.
+MARKETING_SENDERS = {
+    "sms": env("MARKETING_SMS_SENDER", default="privacy.marketing.senders.FileSender"),
+    "social": env("MARKETING_SOCIAL_SENDER", default="privacy.marketing.senders.FileSender"),
+}
+MARKETING_OUTBOX = Path(env("MARKETING_OUTBOX", default=str(RUN_DIR / "marketing")))
+MARKETING_BATCH = env.int("MARKETING_BATCH", default=500)
+UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
+# R76: the age of digital consent per country, each raised to the policy's floor (16, or 13 for the US).
+DIGITAL_CONSENT_AGE = {"FR": 15, "DE": 16, "ES": 14, "IT": 14, "BE": 13, "AT": 14, "IE": 16, "NL": 16, "US": 13}
+DIGITAL_CONSENT_AGE_DEFAULT = 16
+DIGITAL_CONSENT_FLOOR = env.int("DIGITAL_CONSENT_FLOOR", default=16)
+DIGITAL_CONSENT_FLOOR_US = env.int("DIGITAL_CONSENT_FLOOR_US", default=13)
+
+# Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
+ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")
+ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
+# R35: first-party anonymous audience measurement without consent, unless the visitor refused it.
+AUDIENCE_MEASUREMENT_EXEMPT = env.bool("AUDIENCE_MEASUREMENT_EXEMPT", default=False)
+# Lifetime of the persistent affiliate cookie, set only after consent; never more than 13 months (R83).
+AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
 
 # Production hardening (R68): HTTPS only, HSTS for a year, secure cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -311,17 +338,11 @@ EXPORT_CONFIRM_MAX_AGE = env.int("EXPORT_CONFIRM_MAX_AGE", default=72 * 3600)
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=72)
 # Links in mails sent by a worker, which has no request to take the host from.
 EXPORT_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
-CELERY_BEAT_SCHEDULE["exports-redispatch-stale"] = {
-    "task": "exports.tasks.redispatch_stale_exports",
-    "schedule": crontab(minute="*/5"),
-}
-# Every hour at :40: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
-CELERY_BEAT_SCHEDULE["exports-expire"] = {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)}
 
 # Retention
-# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says.
-# retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up says when it had to).
+# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says: the one place
+# their defaults are written. retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up
+# says when it had to).
 RETENTION_CUSTOMER_INACTIVE_MONTHS = env.int("RETENTION_CUSTOMER_INACTIVE_MONTHS", default=3)
 RETENTION_CUSTOMER_ARCHIVED_MONTHS = env.int("RETENTION_CUSTOMER_ARCHIVED_MONTHS", default=6)
 RETENTION_CUSTOMER_EMPTY_MONTHS = env.int("RETENTION_CUSTOMER_EMPTY_MONTHS", default=6)
@@ -333,6 +354,7 @@ RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=10)
 RETENTION_ORDER_DATA_YEARS = env.int("RETENTION_ORDER_DATA_YEARS", default=10)
 RETENTION_SUPPORT_TICKET_YEARS = env.int("RETENTION_SUPPORT_TICKET_YEARS", default=3)
 RETENTION_CONNECTION_LOG_MONTHS = env.int("RETENTION_CONNECTION_LOG_MONTHS", default=12)
+RETENTION_ENGAGEMENT_MONTHS = env.int("RETENTION_ENGAGEMENT_MONTHS", default=13)
 RETENTION_PROSPECT_YEARS = env.int("RETENTION_PROSPECT_YEARS", default=3)
 RETENTION_COOKIE_CONSENT_MONTHS = env.int("RETENTION_COOKIE_CONSENT_MONTHS", default=13)
 RETENTION_COOKIE_REFUSAL_MONTHS = env.int("RETENTION_COOKIE_REFUSAL_MONTHS", default=6)
@@ -356,8 +378,27 @@ RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=100
 ERASURE_HASH_KEY = production_key(env, "ERASURE_HASH_KEY", debug=DEBUG, run_dir=RUN_DIR)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
-# Every night at 02:30 site time: every retention rule, as of that day.
-CELERY_BEAT_SCHEDULE["retention-nightly"] = {
-    "task": "retention.tasks.retention_nightly",
-    "schedule": crontab(hour=2, minute=30),
+
+# The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
+CELERY_BEAT_SCHEDULE = {
+    # Every day at 08:00: the DPO's digest of overdue and due-soon requests (none when both are empty).
+    "dpo-digest": {"task": "privacy.tasks.dpo_digest", "schedule": crontab(hour=8, minute=0)},
+    # Every hour at a quarter past: delete public-form requests never confirmed within 7 days.
+    "purge-unconfirmed-public-requests": {
+        "task": "privacy.tasks.purge_unconfirmed_public_requests",
+        "schedule": crontab(minute=15),
+    },
+    # Every 5 minutes: queue again the exports left pending (asked for while the broker was down).
+    "exports-redispatch-stale": {"task": "exports.tasks.redispatch_stale_exports", "schedule": crontab(minute="*/5")},
+    # Every hour at twenty to: delete the files of exports ready for more than EXPORT_RETENTION_DAYS days.
+    "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": crontab(minute=40)},
+    # Every night at 02:30: every retention rule, as of that day.
+    "retention-nightly": {"task": "retention.tasks.retention_nightly", "schedule": crontab(hour=2, minute=30)},
+    # Every hour at 25 past: resume the mailing about a substantial policy change, if a worker died mid-way (R43).
+    "policy-notifications-resume": {
+        "task": "privacy.tasks.resume_policy_notifications",
+        "schedule": crontab(minute=25),
+    },
+    # Every ten minutes: resume any campaign left sending (a worker died, the broker was down).
+    "campaigns-resume": {"task": "privacy.tasks.resume_campaigns", "schedule": crontab(minute="*/10")},
 }

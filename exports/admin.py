@@ -16,8 +16,10 @@ from django.utils.translation import ngettext
 
 from accounts.security import reauthentication_response
 from accounts.staff import HideArchivedMixin
+from config.admin_mixins import ReadOnlyInline
 from exports.models import DownloadLog, ExportJob, Status, Transmission
 from exports.services import ExportError, export_for_request, export_retry, transmission_request
+from privacy.admin.queue import REQUEST_INLINES
 from privacy.models import DataSubjectRequest
 
 
@@ -32,17 +34,6 @@ def _download_cell(job):
     if job.is_expired():
         return _("Deleted when it expired; the record stays.")
     return "—"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DownloadInline(ReadOnlyInline):
@@ -66,7 +57,7 @@ class TransmissionInline(ReadOnlyInline):
 
 
 class RequestExportsInline(ReadOnlyInline):
-    """The exports attached to a request, for the request's admin page (privacy.admin adds it to its inlines)."""
+    """The exports attached to a request, shown on the request's admin page (added to privacy's REQUEST_INLINES)."""
 
     model = ExportJob
     fk_name = "request"
@@ -81,6 +72,9 @@ class RequestExportsInline(ReadOnlyInline):
     @admin.display(description=_("file"))
     def file(self, obj):
         return _download_cell(obj)
+
+
+REQUEST_INLINES.append(RequestExportsInline)
 
 
 class TransmitForm(forms.Form):

@@ -7,4 +7,5 @@ class ExportsConfig(AppConfig):
     verbose_name = _("Exports")
 
     def ready(self):
-        from exports import signals  # noqa: F401
+        # The tasks register in every process: the services queue the build task by name.
+        from exports import signals, tasks  # noqa: F401

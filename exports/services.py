@@ -11,6 +11,7 @@ import shutil
 import time
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.languages import subject_language
+from config.links import LinkInvalid
 from config.mail import mail_send
 from exports.builder import build_archive
 from exports.models import ACTIVE_STATUSES, ExportJob, Status, Transmission
@@ -34,12 +37,11 @@ DAILY_LIMIT = 5
 LEFTOVER_AGE = timedelta(days=1)
 
 
+BUILD_TASK = "exports.tasks.build_export"
+
+
 class ExportError(Exception):
     """A refusal the person acting should read."""
-
-
-class LinkInvalid(Exception):
-    pass
 
 
 def site_link(path):
@@ -47,20 +49,13 @@ def site_link(path):
 
 
 def _send(job_id):
-    from exports.tasks import build_export
-
-    build_export.delay(job_id)
+    # Queued by name: exports.tasks imports this module, so this module does not import it back.
+    current_app.signature(BUILD_TASK, args=(job_id,)).apply_async()
 
 
 def _dispatch(job_id):
     # robust: with the broker down the page still answers; the job stays pending and the beat job sends it again.
     transaction.on_commit(lambda: _send(job_id), robust=True)
-
-
-def _language(customer):
-    if customer is not None and customer.preferred_language:
-        return customer.preferred_language
-    return settings.LANGUAGE_CODE
 
 
 def export_request(*, customer=None, email="", request=None, requested_by=None, deliver=None, now=None) -> ExportJob:
@@ -92,7 +87,7 @@ def export_request(*, customer=None, email="", request=None, requested_by=None, 
             subject_email=email,
             request=request,
             requested_by=requested_by,
-            language=_language(customer),
+            language=subject_language(customer),
             deliver_to_subject=deliver if deliver is not None else (request is None or not request.is_open),
             created_at=now,
             dispatched_at=now,

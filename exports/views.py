@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.ownership import client_ip, get_owned_or_404, owned
 from accounts.security import reauthentication_response
+from config.links import LinkInvalid, link_invalid_page
 from exports.forms import TransmitForm
 from exports.models import DownloadLog, ExportJob, Status, Transmission, token_digest
 from exports.services import (
     ExportError,
-    LinkInvalid,
     export_request,
     export_retry,
     transmission_confirm,
@@ -150,7 +150,13 @@ def transmission_confirm_view(request, token):
     try:
         transmission = transmission_for_token(token)
     except LinkInvalid:
-        return render(request, "exports/link_invalid.html", status=400)
+        return link_invalid_page(
+            request,
+            explanation=_(
+                "It may be incomplete, or older than its time limit. Nothing was sent. If you still want your data "
+                "sent to another provider, ask again from the “My Personal Data” page."
+            ),
+        )
     if request.method == "POST":
         try:
             transmission = transmission_confirm(token=token)

@@ -1,3 +1,6 @@
+"""The privacy app's start-up: the registry declarations for Django's own models, and the system check that every
+model with personal data is in the registry."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +12,10 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from privacy import contrib  # noqa: F401
+        from privacy import (
+            contrib,  # noqa: F401
+            tasks,  # noqa: F401  (registers the tasks that services queue by name)
+        )
         from privacy.registry import registry
 
         @checks.register()

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import Category
 
-PAYMENT_PROVIDERS = _("Payment providers (Stripe, PayPal, Mollie)")
+# Categories of recipients; the companies themselves are named in the processor list on the policy page.
+PAYMENT_PROVIDERS = _("Our payment providers")
 HOST = _("Our hosting provider")
 ACCOUNTANT = _("Our chartered accountant")
 AUTHORITIES = _("Judicial or administrative authorities, only upon legal request")

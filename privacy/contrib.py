@@ -1,4 +1,5 @@
-"""Registry declarations for Django's own models, which cannot declare themselves."""
+"""Registry declarations for the Django models the project uses but does not define: the admin's log entries
+(kept), and the auth, content-type and session tables (exempt, with why). Loaded by PrivacyConfig.ready()."""
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from privacy import categories
 from privacy.registry import Keep, registry
 
-# The staff member's own trail. Its object_repr can name a customer; the audit-trail issue (R71) redacts it.
+# The staff member's own trail, kept for accountability. Its object_repr and change_message can name a customer:
+# erasure keeps these rows as they are.
 registry.register(
     LogEntry,
     category=categories.STAFF_ACTIONS,

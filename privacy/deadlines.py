@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo
 
 MAX_EXTENSION_MONTHS = 2
 PERIODS = ("30d", "1m")
+# A date written in full, per language, for deadlines and "kept until" lines (R81); English is the fall-back.
+FULL_DATE = {"en": "j F Y", "fr": "j F Y", "es": r"j \d\e F \d\e Y", "it": "j F Y", "de": "j. F Y"}
+
+
+def full_date_format(language: str | None) -> str:
+    """The date format of FULL_DATE for a language code ("fr", "fr-be", None)."""
+    return FULL_DATE.get((language or "en")[:2], FULL_DATE["en"])
 
 
 def add_months(d: date, months: int) -> date:

@@ -1,13 +1,17 @@
-"""The two places where a request hands over to another app: the export, and the erasure engine.
+"""Where a request hands over to another app: the export (access, portability) and the erasure engine, with the
+engine's preview that the DPO reads before erasing.
 
-Each is one function so that the exports and retention issues plug in here and nowhere else.
+One function each; neither app's admin or private names are used here.
 """
+
+from exports.services import export_deliver_for_request
+from privacy.exceptions import RequestError
+from retention.engine import ErasureBlocked
+from retention.services import customer_erase, email_subject_erase, erasure_preview
 
 
 def hand_over_export(*, request):
     """Access and portability: deliver the export attached to the request, or queue one (R20, R27)."""
-    from exports.services import export_deliver_for_request
-
     return export_deliver_for_request(request=request)
 
 
@@ -16,10 +20,6 @@ def hand_over_erasure(*, request, actor):
 
     Returns the "kept: <category> — <reason>" lines for the completion mail; refuses while the law says wait.
     """
-    from privacy.services.requests import RequestError
-    from retention.engine import ErasureBlocked
-    from retention.services import customer_erase, email_subject_erase
-
     try:
         if request.customer_id:
             result = customer_erase(customer=request.customer, reference=request.reference, request=request)
@@ -28,3 +28,8 @@ def hand_over_erasure(*, request, actor):
     except ErasureBlocked as e:
         raise RequestError(str(e)) from e
     return result.kept_lines
+
+
+def preview_erasure(*, request, at=None):
+    """What erasing the request's subject would delete, anonymise and keep, and what blocks it (read-only)."""
+    return erasure_preview(request=request, at=at)

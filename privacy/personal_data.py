@@ -1,6 +1,7 @@
 """What the registry says is held about one customer, read in one query per registered model.
 
-The admin's customer page reads this now; the "My Personal Data" page and the export read it too.
+The customer's "My Personal Data" page and the admin's "Personal data held" panel show it; the export reads the
+registry itself (exports/builder), with the same column labels from `Entry.column_label`.
 """
 
 from dataclasses import dataclass
@@ -20,25 +21,12 @@ class Section:
         return self.total > len(self.rows)
 
 
-def _final_field(model, path):
-    field = None
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        if field.is_relation:
-            model = field.related_model
-    return field
-
-
-def _labeller(model, path):
-    field = _final_field(model, path)
+def _labeller(entry, path):
+    field = entry.final_field(path)
     choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
     if choices:
         return lambda v: choices.get(v, v)
     return lambda v: v
-
-
-def column_label(model, path):
-    return str(_final_field(model, path).verbose_name)
 
 
 def personal_data_for(user, *, limit=20) -> list[tuple]:
@@ -47,13 +35,13 @@ def personal_data_for(user, *, limit=20) -> list[tuple]:
     for entry in registry.entries():
         if entry.owner is None:
             continue
-        labellers = [_labeller(entry.model, f) for f in entry.fields]
+        labellers = [_labeller(entry, f) for f in entry.fields]
         qs = entry.rows_for_user(user)
         rows = [
             [label(value) for label, value in zip(labellers, row, strict=True)]
             for row in qs.order_by("-pk").values_list(*entry.fields)[:limit]
         ]
         total = len(rows) if len(rows) < limit else qs.count()
-        section = Section(entry, [column_label(entry.model, f) for f in entry.fields], rows, total)
+        section = Section(entry, [entry.column_label(f) for f in entry.fields], rows, total)
         by_category.setdefault(entry.category.slug, (entry.category, []))[1].append(section)
     return list(by_category.values())

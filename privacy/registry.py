@@ -63,6 +63,9 @@ class Entry:
     email_field: str | None = None
     # Columns the registry treats as personal although their names do not say so.
     personal_fields: tuple[str, ...] = ()
+    # The row's date its retention rule counts from, for rows an erasure keeps: the preview and the answer to the
+    # person then say until when they are kept.
+    retention_from: str | None = None
 
     @property
     def label(self):
@@ -87,10 +90,18 @@ class Entry:
         prefix = f"{self.owner}__" if self.owner else ""
         return self.model._default_manager.filter(**{f"{prefix}email__iexact": email})
 
-    def values_for_user(self, user, limit=None):
-        """The rows' shown fields as dicts, in one query, newest first."""
-        qs = self.rows_for_user(user).order_by("-pk").values(*self.fields)
-        return list(qs[:limit] if limit else qs)
+    def final_field(self, path):
+        """The model field a lookup path such as "order__reference" ends on."""
+        model, field = self.model, None
+        for part in path.split("__"):
+            field = model._meta.get_field(part)
+            if field.is_relation:
+                model = field.related_model
+        return field
+
+    def column_label(self, path):
+        """The column heading of a shown field: its verbose name, in the active language."""
+        return str(self.final_field(path).verbose_name)
 
 
 class Registry:
@@ -142,6 +153,8 @@ class Registry:
                 paths.append(entry.owner)
             if entry.email_field:
                 paths.append(entry.email_field)
+            if entry.retention_from:
+                paths.append(entry.retention_from)
             if isinstance(entry.erasure, Keep):
                 paths.extend(entry.erasure.fields)
                 paths.extend(entry.erasure.blank)

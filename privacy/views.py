@@ -17,14 +17,14 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Order
 from accounts.ownership import client_ip, get_owned_or_404, owned
+from config.links import LinkInvalid, link_invalid_page
 from privacy import forms
+from privacy.exceptions import RequestError
 from privacy.models import PROFILE_PURPOSES, DataSubjectRequest, Purpose, RequestEvent
 from privacy.models.requests import Channel, Kind, ObjectionScope, Status
 from privacy.personal_data import personal_data_for
 from privacy.services import consent_current
 from privacy.services.requests import (
-    LinkInvalid,
-    RequestError,
     public_request_confirm,
     public_request_submit,
     request_file,
@@ -249,5 +249,7 @@ def public_request_confirm_view(request, token):
     try:
         req = public_request_confirm(token=token)
     except LinkInvalid:
-        return render(request, "privacy/link_invalid.html", status=400)
+        return link_invalid_page(
+            request, next_url=reverse("privacy:public_request"), next_label=_("Send your request again")
+        )
     return render(request, "privacy/public_request_confirmed.html", {"req": req})

@@ -1,23 +1,24 @@
-"""The DPO's retention back-office: legal holds, the rules in force, the runs, and erasure for a request."""
+"""The DPO's retention back-office: legal holds, the rules in force, the runs, and the erasure ledgers.
+
+Erasure for a request is run from the request queue (privacy/admin/erasure.py).
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.admin import ReadOnlyAdmin
-from accounts.security import reauthentication_response, recently_authenticated
+from accounts.security import reauthentication_response
+from config.admin_mixins import ReadOnlyAdmin
 from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
-from retention.services import counts_line, erasure_preview, hold_lift
+from retention.services import counts_line, hold_lift
 
 
 class LegalHoldForm(forms.ModelForm):
@@ -136,28 +137,6 @@ class RetentionRunAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/retention/rules.html", context)
 
 
-class EraseForm(forms.Form):
-    confirm_email = forms.CharField(
-        label=gettext_lazy("Type the person's email address to confirm"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 40}),
-    )
-    response = forms.CharField(
-        label=gettext_lazy("Answer sent to the person"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        initial=gettext_lazy("Your personal data has been erased, except what the law requires us to keep (below)."),
-    )
-
-    def __init__(self, *args, subject, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.subject = subject
-
-    def clean_confirm_email(self):
-        typed = self.cleaned_data["confirm_email"].strip().lower()
-        if typed != self.subject.strip().lower():
-            raise ValidationError(_("This is not the person's email address."))
-        return typed
-
-
 @admin.register(ErasureTombstone)
 class ErasureTombstoneAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "erased_at", "replayed_at", "short_digest")
@@ -168,62 +147,6 @@ class ErasureTombstoneAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("subject hash"))
     def short_digest(self, obj):
         return f"{obj.subject_digest[:16]}…"
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.erase_view)
-        return [path("erase/<int:request_pk>/", view, name="retention_erase_request"), *super().get_urls()]
-
-    def erase_view(self, request, request_pk):
-        """Preview, typed confirmation and recent login, then the request completes through its normal path."""
-        from privacy.models import DataSubjectRequest
-        from privacy.services.requests import RequestError, request_complete
-
-        if not request.user.has_perm("retention.erase_customer"):
-            raise PermissionDenied
-        req = get_object_or_404(
-            DataSubjectRequest.objects.select_related("customer"), pk=request_pk, kind=DataSubjectRequest.Kind.ERASURE
-        )
-        subject = req.customer.email if req.customer_id else req.requester_email
-        recent = recently_authenticated(request)
-        form = EraseForm(request.POST or None, subject=subject)
-        if request.method == "POST":
-            # R23, R69: a login in this session within 15 minutes (accounts.security); the POST resumes after it.
-            if (response := reauthentication_response(request)) is not None:
-                return response
-            if form.is_valid():
-                try:
-                    request_complete(req, actor=request.user, response=form.cleaned_data["response"])
-                except RequestError as e:
-                    form.add_error(None, str(e))
-                else:
-                    self.message_user(
-                        request,
-                        _("Request %(ref)s completed: the person is erased and has been told.")
-                        % {"ref": req.reference},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(self._request_url(req))
-        preview = erasure_preview(customer=req.customer, email=req.requester_email, request=req)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Erase the person of request %(ref)s") % {"ref": req.reference},
-            "req": req,
-            "subject": subject,
-            "preview": preview,
-            "form": form,
-            "recent": recent,
-            "can_complete": req.status in (DataSubjectRequest.Status.IN_PROGRESS, DataSubjectRequest.Status.EXTENDED),
-            "request_url": self._request_url(req),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/retention/erase.html", context)
-
-    @staticmethod
-    def _request_url(req):
-        try:
-            return reverse("admin:privacy_datasubjectrequest_change", args=[req.pk])
-        except NoReverseMatch:
-            return reverse("admin:index")
 
 
 @admin.register(FraudMarker)

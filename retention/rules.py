@@ -11,17 +11,14 @@ count from the end of the fiscal year of the trigger: an invoice of fiscal year 
 deleted from 1 January 2026 on.
 """
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-DAYS, MONTHS, YEARS = "days", "months", "years"
+from retention.periods import DAYS, MONTHS, YEARS, cutoff, fiscal_cutoff, fiscal_year_end_setting, site_date
 
 # The exceptions of REQUIREMENTS.md 3.3, plus the one the database itself imposes, by the code counted in runs.
 SKIP_REASONS = {
@@ -51,9 +48,8 @@ class Rule:
     data: str
     trigger: str
     action: str
-    # The setting holding the period, its default, unit, and the legal limits the setting cannot cross.
+    # The setting holding the period (default in config/settings.py), unit, and the legal limits it cannot cross.
     setting: str | None = None
-    default: int | None = None
     unit: str | None = None
     floor: int | None = None
     ceiling: int | None = None
@@ -80,7 +76,7 @@ class Rule:
     def configured(self) -> int | None:
         if self.setting is None:
             return None
-        return getattr(settings, self.setting, self.default)
+        return getattr(settings, self.setting)
 
     @property
     def limits(self) -> tuple[int | None, int | None]:
@@ -139,76 +135,6 @@ def describe(amount, unit) -> str:
     return ngettext("%(n)d year", "%(n)d years", amount) % {"n": amount}
 
 
-# Date arithmetic, pure and tested on its own (month ends, leap years, summer time).
-
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.SITE_TIME_ZONE)
-
-
-def local_date(instant: datetime) -> date:
-    return timezone.localtime(instant, site_zone()).date()
-
-
-def today() -> date:
-    return local_date(timezone.now())
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of `day` in the site time zone (midnight always exists in Europe/Paris)."""
-    return datetime.combine(day, time.min, tzinfo=site_zone())
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_period(day: date, amount: int, unit: str) -> date:
-    if unit == DAYS:
-        return day + timedelta(days=amount)
-    return add_months(day, amount * (12 if unit == YEARS else 1))
-
-
-def last_due_day(as_of: date, amount: int, unit: str) -> date:
-    """The latest trigger day T such that T + period < as_of (adding a period never goes backwards in T)."""
-    if unit == DAYS:
-        return as_of - timedelta(days=amount + 1)
-    day = add_period(as_of, -amount, unit) + timedelta(days=5)
-    while add_period(day, amount, unit) >= as_of:
-        day -= timedelta(days=1)
-    return day
-
-
-def cutoff(as_of: date, amount: int, unit: str) -> datetime:
-    return start_of_day(last_due_day(as_of, amount, unit) + timedelta(days=1))
-
-
-def fiscal_year_end_setting() -> tuple[int, int]:
-    month, day = (int(part) for part in str(settings.FISCAL_YEAR_END).split("-"))
-    return month, day
-
-
-def fiscal_year_end(year: int, month_day: tuple[int, int]) -> date:
-    month, day = month_day
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def fiscal_year_end_of(day: date, month_day: tuple[int, int]) -> date:
-    """The last day of the fiscal year `day` belongs to."""
-    end = fiscal_year_end(day.year, month_day)
-    return end if day <= end else fiscal_year_end(day.year + 1, month_day)
-
-
-def fiscal_cutoff(as_of: date, years: int, month_day: tuple[int, int]) -> datetime:
-    """Rows dated before this instant belong to fiscal years that ended more than `years` years before `as_of`."""
-    year = as_of.year
-    while add_period(fiscal_year_end(year, month_day), years, YEARS) >= as_of:
-        year -= 1
-    return start_of_day(fiscal_year_end(year, month_day) + timedelta(days=1))
-
-
 CUSTOMER_ERASE_EXCEPTIONS = ("legal_hold", "open_request", "restriction", "active_service")
 
 RULES = {
@@ -220,7 +146,6 @@ RULES = {
             _("last activity"),
             "archive",
             setting="RETENTION_CUSTOMER_INACTIVE_MONTHS",
-            default=3,
             unit=MONTHS,
             condition=_("no active service; last login, order or service end older than the period"),
             exceptions=("legal_hold", "open_request", "active_service"),
@@ -232,7 +157,6 @@ RULES = {
             _("archived at"),
             "erase",
             setting="RETENTION_CUSTOMER_ARCHIVED_MONTHS",
-            default=6,
             unit=MONTHS,
             condition=_("still archived"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -243,7 +167,6 @@ RULES = {
             _("registration"),
             "erase",
             setting="RETENTION_CUSTOMER_EMPTY_MONTHS",
-            default=6,
             unit=MONTHS,
             condition=_("no order and no service"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -254,7 +177,6 @@ RULES = {
             _("later of termination and last login"),
             "erase",
             setting="RETENTION_CUSTOMER_TERMINATED_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("account terminated"),
             exceptions=CUSTOMER_ERASE_EXCEPTIONS,
@@ -265,7 +187,6 @@ RULES = {
             _("cancelled at"),
             "delete",
             setting="RETENTION_INVOICE_CANCELLED_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("never given a legal number"),
             exceptions=("legal_hold", "linked_record_kept"),
@@ -276,7 +197,6 @@ RULES = {
             _("last status change"),
             "delete",
             setting="RETENTION_ORDER_STALE_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("no captured payment, no legal invoice number"),
             exceptions=("legal_hold", "open_request", "active_service", "accepted_commission", "paid_or_invoiced"),
@@ -288,7 +208,6 @@ RULES = {
             _("end of the fiscal year"),
             "delete",
             setting="RETENTION_ACCOUNTING_YEARS",
-            default=10,
             unit=YEARS,
             floor=10,
             fiscal_year=True,
@@ -301,7 +220,6 @@ RULES = {
             _("end of the fiscal year"),
             "delete",
             setting="RETENTION_ORDER_DATA_YEARS",
-            default=10,
             unit=YEARS,
             floor=10,
             fiscal_year=True,
@@ -314,7 +232,6 @@ RULES = {
             _("closed at"),
             "delete",
             setting="RETENTION_SUPPORT_TICKET_YEARS",
-            default=3,
             unit=YEARS,
             condition=_("ticket closed"),
             exceptions=("legal_hold", "open_request"),
@@ -325,7 +242,6 @@ RULES = {
             _("written at"),
             "delete",
             setting="RETENTION_CONNECTION_LOG_MONTHS",
-            default=12,
             unit=MONTHS,
             ceiling=12,
             exceptions=("legal_hold",),
@@ -337,10 +253,20 @@ RULES = {
             _("last own contact"),
             "delete",
             setting="RETENTION_PROSPECT_YEARS",
-            default=3,
             unit=YEARS,
             exceptions=("legal_hold",),
             why=_("The suppression hash stays."),
+        ),
+        Rule(
+            "engagement_delete",
+            _("Email engagement events (opens and clicks)"),
+            _("recorded at"),
+            "delete",
+            setting="RETENTION_ENGAGEMENT_MONTHS",
+            unit=MONTHS,
+            ceiling=25,
+            exceptions=("legal_hold",),
+            why=_("Only recorded for people who agreed to engagement measurement (R40)."),
         ),
         Rule(
             "cookie_consent_expire",
@@ -348,7 +274,6 @@ RULES = {
             _("given at"),
             "expire",
             setting="RETENTION_COOKIE_CONSENT_MONTHS",
-            default=13,
             unit=MONTHS,
             ceiling=13,
             why=_("Treated as absent: the banner asks again; the ledger row stays as proof."),
@@ -359,7 +284,6 @@ RULES = {
             _("flagged as a minor"),
             "erase",
             setting="RETENTION_MINOR_DAYS",
-            default=30,
             unit=DAYS,
             condition=_("no parental consent recorded by then"),
             exceptions=("legal_hold", "open_request", "restriction"),
@@ -377,7 +301,6 @@ RULES = {
             _("added at"),
             "delete",
             setting="RETENTION_FRAUD_MARKER_YEARS",
-            default=3,
             unit=YEARS,
             exceptions=("legal_hold",),
         ),
@@ -387,13 +310,12 @@ RULES = {
             _("end of contract"),
             "delete",
             setting="RETENTION_HOST_IDENTITY_YEARS",
-            default=5,
             unit=YEARS,
             floor=5,
             only_if="HOST_OBLIGATIONS",
             exceptions=("legal_hold",),
             why=_("LCEN art. 6 and decree 2021-1362: identity 5 years, account and payment details 1 year."),
-            extra={"account_setting": "RETENTION_HOST_ACCOUNT_YEARS", "account_default": 1},
+            extra={"account_setting": "RETENTION_HOST_ACCOUNT_YEARS"},
         ),
         Rule(
             "cookie_refusal_reask",
@@ -401,7 +323,6 @@ RULES = {
             _("given at"),
             "expire",
             setting="RETENTION_COOKIE_REFUSAL_MONTHS",
-            default=6,
             unit=MONTHS,
             why=_("The banner may ask again."),
         ),
@@ -411,7 +332,6 @@ RULES = {
             _("written at"),
             "delete",
             setting="RETENTION_AUDIENCE_RAW_MONTHS",
-            default=25,
             unit=MONTHS,
             ceiling=25,
             why=_("No raw events are stored: audience measurement runs only with consent."),
@@ -422,7 +342,6 @@ RULES = {
             _("ready at"),
             "delete_file",
             setting="EXPORT_RETENTION_DAYS",
-            default=7,
             unit=DAYS,
             applied_by="exports",
             why=_("The export job stays; its file goes."),
@@ -433,7 +352,6 @@ RULES = {
             _("submitted at"),
             "delete",
             setting="RETENTION_PUBLIC_REQUEST_DAYS",
-            default=7,
             unit=DAYS,
         ),
         Rule(
@@ -442,7 +360,6 @@ RULES = {
             _("closed at"),
             "anonymise",
             setting="RETENTION_REQUEST_FILE_YEARS",
-            default=5,
             unit=YEARS,
             exceptions=("legal_hold",),
             why=_("Requester details anonymised; kind, dates and outcome kept as proof (Art. 5(2))."),
@@ -462,7 +379,7 @@ RULES = {
 
 def host_account_years() -> int:
     rule = RULES["lcen_host_identity"]
-    return max(int(getattr(settings, rule.extra["account_setting"], rule.extra["account_default"])), 1)
+    return max(int(getattr(settings, rule.extra["account_setting"])), 1)
 
 
 def clamped_settings() -> list[str]:
@@ -472,3 +389,9 @@ def clamped_settings() -> list[str]:
         for rule in RULES.values()
         if rule.clamped
     ]
+
+
+def cookie_choice_expired(*, given_at, granted, now) -> bool:
+    """What the cookie banner asks: is this choice past its period (13 months for a grant, 6 for a refusal)?"""
+    rule = RULES["cookie_consent_expire" if granted else "cookie_refusal_reask"]
+    return given_at < rule.cutoff(site_date(now))

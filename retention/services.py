@@ -1,4 +1,4 @@
-"""What the rest of the product calls: run the rules, erase one subject, preview an erasure, place and lift holds.
+"""What the rest of the product calls: run the rules, erase one subject, preview an erasure, lift holds, replay.
 
 The management command, the Celery tasks, the admin and the request hand-over all go through these functions.
 """
@@ -7,6 +7,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import batched
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,10 +17,21 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from privacy.deadlines import full_date_format
+from privacy.models import DataSubjectRequest
 from privacy.registry import Keep, registry
 from retention import engine
 from retention.models import ErasureTombstone, LegalHold, RetentionRun
-from retention.rules import RULES, YEARS, add_period, fiscal_year_end_of, local_date, start_of_day, today
+from retention.periods import (
+    YEARS,
+    add_period,
+    fiscal_year_end_of,
+    fiscal_year_end_setting,
+    site_date,
+    start_of_day,
+    today,
+)
+from retention.rules import RULES
 from retention.sweeps import RUN_ORDER, SWEEPS, Context
 
 log = logging.getLogger(__name__)
@@ -132,10 +144,7 @@ class KeptLine:
     def __str__(self):
         values = {"category": self.category.label, "reason": self.reason}
         if self.until:
-            from privacy.templatetags.privacy_tags import FULL_DATE
-
-            language = (translation.get_language() or "en")[:2]
-            values["until"] = formats.date_format(self.until, FULL_DATE.get(language, "j F Y"))
+            values["until"] = formats.date_format(self.until, full_date_format(translation.get_language()))
             return _("kept: %(category)s — %(reason)s, until %(until)s") % values
         return _("kept: %(category)s — %(reason)s") % values
 
@@ -143,29 +152,19 @@ class KeptLine:
         return f"KeptLine({self.category.slug!r})"
 
 
-# Where the kept rows of an entry will go: (rule, date field) when the rule counts from a date on the row.
-KEPT_UNTIL = {
-    "accounts.Invoice": ("accounting_records_delete", "issued_at"),
-    "accounts.Transaction": ("accounting_records_delete", "created_at"),
-    "accounts.AffiliateCommission": ("accounting_records_delete", "created_at"),
-    "accounts.Order": ("order_data_delete", "created_at"),
-    "accounts.ConnectionLog": ("connection_log_delete", "created_at"),
-}
+def kept_until(entry, rows):
+    """The day the last of these kept rows goes: the entry's retention rule, counted from its `retention_from` date.
 
-
-def _kept_until(entry, rows):
-    rule_date = KEPT_UNTIL.get(entry.model._meta.label)
-    if rule_date is None:
+    None when the registry names no such date for the entry, or the rule has no fixed period.
+    """
+    rule = RULES[entry.retention]
+    if not entry.retention_from or rule.amount is None:
         return None
-    rule_name, date_field = rule_date
-    latest = rows.aggregate(m=Max(date_field))["m"]
+    latest = rows.aggregate(m=Max(entry.retention_from))["m"]
     if latest is None:
         return None
-    rule = RULES[rule_name]
-    day = local_date(latest)
+    day = site_date(latest)
     if rule.fiscal_year:
-        from retention.rules import fiscal_year_end_setting
-
         return add_period(fiscal_year_end_of(day, fiscal_year_end_setting()), rule.amount, YEARS)
     return add_period(day, rule.amount, rule.unit)
 
@@ -206,8 +205,17 @@ def _blockers(customer, at, *, for_request=None):
 
 
 def erasure_preview(*, customer=None, email="", request=None, at=None) -> Preview:
-    """Per category, what an erasure would delete, anonymise and keep (with why), and what blocks it now."""
+    """Per category, what an erasure would delete, anonymise and keep (with why), and what blocks it now.
+
+    The subject is `customer`, else the person known only by `email`; with neither, the subject of `request` (its
+    customer, else its requester's email). `request` is left out of the "other open requests" warning. Everything
+    the DPO's erasure page shows is on the returned Preview: subject, blockers, warnings, categories (counts and
+    reasons kept, with their dates), what becomes of the account row (customer_row) and the kept lines of the mail.
+    """
     at = at or timezone.now()
+    if customer is None and not email and request is not None:
+        customer = request.customer if request.customer_id else None
+        email = request.requester_email
     held = engine.held_models(at)
     counts = engine.new_counts()
     user = get_user_model()
@@ -241,9 +249,9 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
         item.kept += numbers.get("kept", 0)
         known = [str(line.reason) for line in item.reasons]
         if numbers.get("kept") and isinstance(entry.erasure, Keep) and str(entry.erasure.reason) not in known:
-            until = _kept_until(entry, rows(entry, frozenset()))
+            until = kept_until(entry, rows(entry, frozenset()))
             item.reasons.append(KeptLine(entry.category, entry.erasure.reason, until))
-        if held & {model for _prefix, model in engine._owner_models(entry)}:
+        if held & {model for _prefix, model in engine.owner_models(entry)}:
             under_hold = rows(entry, frozenset()).count() - rows(entry, held).count()
             if under_hold:
                 item.held += under_hold
@@ -254,8 +262,6 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
 
 
 def _other_open_requests(*, customer, email, exclude):
-    from privacy.models import DataSubjectRequest
-
     qs = DataSubjectRequest.objects.open()
     qs = qs.filter(customer=customer) if customer else qs.filter(requester_email=email.strip().lower())
     if exclude is not None:
@@ -298,21 +304,6 @@ def email_subject_erase(*, email, reference, request=None, at=None) -> ErasureRe
 # Legal holds (R59, R69).
 
 
-def hold_place(*, reason, author, customer=None, record=None, reference="", ends_at=None) -> LegalHold:
-    from django.contrib.contenttypes.models import ContentType
-
-    if (customer is None) == (record is None):
-        raise ValueError("a hold is placed on a customer or on one record")
-    hold = LegalHold(reason=reason, reference=reference, author=author, ends_at=ends_at)
-    if customer is not None:
-        hold.customer = customer
-    else:
-        hold.content_type = ContentType.objects.get_for_model(record)
-        hold.object_id = record.pk
-    hold.save()
-    return hold
-
-
 def hold_lift(*, hold, actor, at=None) -> int:
     """Lift a hold that is still in force; returns 1 if lifted, 0 if it already was."""
     at = at or timezone.now()
@@ -332,13 +323,13 @@ def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
     """
     counts = {"tombstones_restored": 0, "customers": 0, "emails": 0}
     if journal:
-        counts["tombstones_restored"] = _restore_tombstones(journal, dry_run=dry_run)
+        counts["tombstones_restored"] = engine.tombstones_restore(journal, dry_run=dry_run)
     user = get_user_model()
     live = user._base_manager.exclude(state=user.State.ERASED).filter(is_staff=False, is_superuser=False)
     at = timezone.now()
     customers = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.CUSTOMER)
     rows = live.order_by("pk").values_list("pk", "date_joined").iterator(chunk_size=chunk_size)
-    for chunk in _chunks(rows, chunk_size):
+    for chunk in batched(rows, chunk_size):
         joined = dict(chunk)
         by_digest = {engine.customer_digest(pk): pk for pk in joined}
         found = [
@@ -363,7 +354,7 @@ def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
     emails = ErasureTombstone.objects.filter(kind=ErasureTombstone.Kind.EMAIL)
     for entry in engine.email_entries():
         addresses = entry.model._base_manager.values_list(entry.email_field, flat=True).distinct().order_by()
-        for chunk in _chunks(addresses.iterator(chunk_size=chunk_size), chunk_size):
+        for chunk in batched(addresses.iterator(chunk_size=chunk_size), chunk_size):
             by_digest = {engine.email_digest(e): e.strip().lower() for e in chunk if e}
             for tombstone in emails.filter(subject_digest__in=list(by_digest)).exclude(subject_digest__in=done):
                 done.add(tombstone.subject_digest)
@@ -380,37 +371,3 @@ def erasures_replay(*, journal=None, dry_run=False, chunk_size=2000) -> dict:
                         emails.filter(pk=tombstone.pk).update(replayed_at=at)
                 counts["emails"] += 1
     return counts
-
-
-def _restore_tombstones(journal, *, dry_run):
-    """Put back the journal's tombstones that the restored table lacks (a restore predates them)."""
-    from datetime import datetime
-
-    restored = 0
-    for chunk in _chunks(engine.journal_read(journal), 1000):
-        known = set(
-            ErasureTombstone.objects.filter(subject_digest__in=[line["subject"] for line in chunk]).values_list(
-                "subject_digest", "reference"
-            )
-        )
-        missing = [line for line in chunk if (line["subject"], line["reference"]) not in known]
-        if missing and not dry_run:
-            ErasureTombstone.objects.bulk_create(
-                [
-                    ErasureTombstone(
-                        kind=line["kind"],
-                        subject_digest=line["subject"],
-                        contact_digest=line.get("contact", ""),
-                        reference=line["reference"],
-                        erased_at=datetime.fromisoformat(line["erased_at"]),
-                    )
-                    for line in missing
-                ],
-                ignore_conflicts=True,
-            )
-        restored += len(missing)
-    return restored
-
-
-def _chunks(iterable, size):
-    return engine._chunks(iterable, size)

@@ -62,6 +62,12 @@ def _exports_in_a_temporary_folder(settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
 
 
+@pytest.fixture(autouse=True)
+def _erasure_journal_in_a_temporary_folder(settings, tmp_path):
+    # Every erasure (the demo data's too) appends to a journal outside the database: keep it out of .run/.
+    settings.ERASURE_JOURNAL = str(tmp_path / "erasure-journal.jsonl")
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -266,6 +266,7 @@ registry.register(
     ),
     erasure=Keep(reason=ACCOUNTING_REASON),
     retention="accounting_records_delete",
+    retention_from="issued_at",
 )
 registry.register(
     InvoiceLine,
@@ -290,5 +291,6 @@ registry.register(
     ),
     erasure=Keep(reason=ACCOUNTING_REASON),
     retention="accounting_records_delete",
+    retention_from="created_at",
 )
 registry.exempt(InvoiceSequence, "a counter per year; no person's data")

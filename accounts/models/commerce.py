@@ -46,10 +46,6 @@ class Order(models.Model):
     def __str__(self):
         return self.reference
 
-    def set_status(self, status, *, when=None):
-        self.status = status
-        self.status_changed_at = when or timezone.now()
-
 
 class Service(models.Model):
     class Status(models.TextChoices):
@@ -160,6 +156,7 @@ registry.register(
         blank={"target_url": "", "buyer_ip": None},
     ),
     retention="order_data_delete",
+    retention_from="created_at",
 )
 registry.register(
     Service,
@@ -192,4 +189,5 @@ registry.register(
     ),
     erasure=Keep(reason=_("Accounting record kept 10 years (French Commercial Code L123-22)")),
     retention="accounting_records_delete",
+    retention_from="created_at",
 )

@@ -333,6 +333,7 @@ registry.register(
         blank={"user_agent": ""},
     ),
     retention="connection_log_delete",
+    retention_from="created_at",
 )
 registry.register(
     Prospect,

@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from exports.builder.rows import Display, column_label
+from exports.builder.rows import Display
 from privacy.models.requests import Kind
+from privacy.policy_page import art15_context
 from retention.rules import RULES
 
 # Records with more columns than this are too wide for a portrait table: a few are printed as cards
@@ -39,7 +40,7 @@ def includes_access_information(job):
 
 def _entry(summary):
     display = Display(summary.entry, summary.fields)
-    columns = [capfirst(column_label(summary.entry.model, f)) for f in summary.fields]
+    columns = [capfirst(summary.entry.column_label(f)) for f in summary.fields]
     rows = [display.row(row) for row in reversed(summary.newest)]
     wide = len(columns) > WIDE_COLUMNS
     as_cards = summary.entry.owner == "" or (wide and len(rows) <= CARDS_UP_TO)
@@ -89,6 +90,7 @@ def render(context, path):
         "pdf/export_report.html",
         {
             **context,
+            **art15_context(),
             "title": title,
             "categories": categories,
             "requested_by_staff": bool(job.requested_by_id and job.requested_by.is_staff),

@@ -64,19 +64,6 @@ def record_name(entry: Entry):
     return entry.model._meta.label_lower
 
 
-def final_field(model, path):
-    field = None
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        if field.is_relation:
-            model = field.related_model
-    return field
-
-
-def column_label(model, path):
-    return str(final_field(model, path).verbose_name)
-
-
 def plain(value):
     """A JSON value: ISO 8601 times in UTC, decimals as strings (no rounding), codes as stored."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -103,7 +90,7 @@ def cell(value):
 def date_column(entry: Entry, fields):
     """Index of the first date-time column, which the PDF uses to say which period a section covers."""
     for i, path in enumerate(fields):
-        if isinstance(final_field(entry.model, path), models.DateTimeField):
+        if isinstance(entry.final_field(path), models.DateTimeField):
             return i
     return None
 
@@ -112,7 +99,7 @@ class Display:
     """Values as a person reads them in the PDF, in the active language and the site's time zone."""
 
     def __init__(self, entry: Entry, fields):
-        self.formatters = [self._formatter(final_field(entry.model, f)) for f in fields]
+        self.formatters = [self._formatter(entry.final_field(f)) for f in fields]
         self.zone = ZoneInfo(settings.SITE_TIME_ZONE)
 
     def _formatter(self, field):

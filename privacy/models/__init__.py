@@ -1,5 +1,23 @@
+"""The privacy models: consents, data-subject requests and their ledgers, imported from one place."""
+
 from privacy.models.base import AppendOnlyError
-from privacy.models.consents import MARKETING_PURPOSES, PROFILE_PURPOSES, ConsentQuerySet, ConsentRecord, Purpose
+from privacy.models.consents import (
+    COOKIE_PURPOSES,
+    MARKETING_PURPOSES,
+    PROFILE_PURPOSES,
+    ConsentQuerySet,
+    ConsentRecord,
+    Purpose,
+)
+from privacy.models.marketing import (
+    CHANNEL_PURPOSE,
+    Campaign,
+    CampaignDelivery,
+    Channel,
+    EngagementEvent,
+    ParentalConsent,
+)
+from privacy.models.policy import PolicyText, PolicyVersion, Processor, TransferTool
 from privacy.models.requests import (
     DataSubjectRequest,
     PendingPublicRequest,
@@ -11,6 +29,17 @@ from privacy.models.requests import (
 )
 
 __all__ = [
+    "CHANNEL_PURPOSE",
+    "Campaign",
+    "CampaignDelivery",
+    "Channel",
+    "EngagementEvent",
+    "ParentalConsent",
+    "COOKIE_PURPOSES",
+    "PolicyText",
+    "PolicyVersion",
+    "Processor",
+    "TransferTool",
     "MARKETING_PURPOSES",
     "PROFILE_PURPOSES",
     "AppendOnlyError",

@@ -18,6 +18,8 @@ class Purpose(models.TextChoices):
     ADVERTISING = "advertising", _("Targeted advertising and profiling")
     ANALYTICS = "analytics", _("Audience measurement cookies")
     AFFILIATION = "affiliation", _("Affiliation tracking cookies")
+    POLICY = "policy", _("Privacy policy accepted")
+    ENGAGEMENT = "email_engagement", _("Email engagement measurement (opens and clicks)")
 
 
 MARKETING_PURPOSES = (
@@ -26,7 +28,9 @@ MARKETING_PURPOSES = (
     Purpose.MARKETING_SOCIAL,
 )
 # What a customer can switch on or off on the profile page; cookie purposes belong to the banner.
-PROFILE_PURPOSES = (*MARKETING_PURPOSES, Purpose.ADVERTISING)
+PROFILE_PURPOSES = (*MARKETING_PURPOSES, Purpose.ADVERTISING, Purpose.ENGAGEMENT)
+# What the cookie banner asks about, each only after consent (R31).
+COOKIE_PURPOSES = (Purpose.ANALYTICS, Purpose.ADVERTISING, Purpose.AFFILIATION)
 
 
 class ConsentQuerySet(AppendOnlyQuerySet):
@@ -44,6 +48,7 @@ class ConsentRecord(AppendOnlyModel):
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         REQUEST = "request", _("Data-subject request")
         STAFF = "staff", _("Recorded by staff")
+        POLICY = "policy", _("Privacy policy page")
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -273,12 +273,20 @@ class PendingPublicRequest(models.Model):
         return f"{self.email} {self.kind}"
 
 
+# Art. 18(2): data restricted because the processing is unlawful or for legal claims must be kept, not erased.
+ERASURE_BLOCKING_GROUNDS = (RestrictionGround.UNLAWFUL, RestrictionGround.LEGAL_CLAIMS)
+
+
 class RestrictionQuerySet(models.QuerySet):
     def active(self, now=None):
         now = now or timezone.now()
         return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
             models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
         )
+
+    def blocking_erasure(self, now=None):
+        """The restrictions in force that forbid erasing the customer (grounds (b) and (c)); retention reads this."""
+        return self.active(now).filter(ground__in=ERASURE_BLOCKING_GROUNDS)
 
 
 class Restriction(models.Model):
@@ -302,7 +310,7 @@ class Restriction(models.Model):
 
     @property
     def blocks_erasure(self):
-        return self.ground in (RestrictionGround.UNLAWFUL, RestrictionGround.LEGAL_CLAIMS)
+        return self.ground in ERASURE_BLOCKING_GROUNDS
 
 
 class SuppressionEntry(models.Model):

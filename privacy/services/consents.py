@@ -5,27 +5,39 @@ from django.db import transaction
 from django.utils import translation
 
 from privacy.models import ConsentRecord, Purpose
+from privacy.services.policy import policy_version_number
 
 
-def consent_current(*, customer) -> dict[str, bool]:
+def consent_current(*, customer=None, visitor_id="") -> dict[str, bool]:
     """Purpose -> granted, for every purpose; a purpose never asked counts as refused."""
     state = {p.value: False for p in Purpose}
-    for row in ConsentRecord.objects.filter(customer=customer).latest_per_purpose():
+    rows = (
+        ConsentRecord.objects.filter(customer=customer)
+        if customer
+        else ConsentRecord.objects.filter(customer__isnull=True, visitor_id=visitor_id)
+    )
+    for row in rows.latest_per_purpose():
         state[row.purpose] = row.granted
     return state
 
 
 @transaction.atomic
-def consent_record(*, customer, choices: dict, source, ip=None, user_agent="", only_changes=True) -> int:
-    """Append one ledger row per purpose whose choice differs from the current state; return the count."""
-    current = consent_current(customer=customer) if only_changes else {}
+def consent_record(
+    *, customer=None, visitor_id="", choices: dict, source, ip=None, user_agent="", only_changes=True
+) -> int:
+    """Append one ledger row per purpose whose choice differs from the current state; return the count.
+
+    The subject is a customer, or an anonymous visitor known by the id in their cookie-choice cookie.
+    """
+    current = consent_current(customer=customer, visitor_id=visitor_id) if only_changes else {}
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     rows = [
         ConsentRecord(
             customer=customer,
+            visitor_id=visitor_id,
             purpose=purpose,
             granted=bool(granted),
-            policy_version=settings.PRIVACY_POLICY_VERSION,
+            policy_version=policy_version_number(),
             language=language,
             source=source,
             ip=ip,
@@ -36,15 +48,3 @@ def consent_record(*, customer, choices: dict, source, ip=None, user_agent="", o
     ]
     ConsentRecord.objects.bulk_create(rows)
     return len(rows)
-
-
-def marketing_allowed(*, customer, purpose) -> bool:
-    """The one check every campaign makes (R24, R25, R37): a current grant, no restriction, not suppressed."""
-    from privacy.models import Restriction
-    from privacy.services.suppression import is_suppressed
-
-    if not consent_current(customer=customer).get(purpose):
-        return False
-    if Restriction.objects.active().filter(customer=customer).exists():
-        return False
-    return not is_suppressed(email=customer.email, phone=customer.phone)

@@ -1,4 +1,5 @@
-"""The life of a data-subject request: filing, identity, extension, answer, and what each kind does.
+"""The life of a data-subject request: filing, identity, extension, answer (what each kind does is in
+privacy.services.effects).
 
 Every status change goes through `_move`, which checks R16's transitions and appends an event.
 Views and admin actions call these functions and show `RequestError` messages as they are.
@@ -11,44 +12,21 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.languages import subject_language
+from config.links import LinkInvalid
 from config.mail import mail_send
 from privacy import deadlines
-from privacy.models import (
-    MARKETING_PURPOSES,
-    ConsentRecord,
-    DataSubjectRequest,
-    PendingPublicRequest,
-    PostMortemDirective,
-    Purpose,
-    RecipientNotification,
-    RequestEvent,
-    Restriction,
-)
+from privacy.exceptions import RequestError
+from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
 from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
-from privacy.registry import registry
-from privacy.services.consents import consent_record
-from privacy.services.suppression import suppression_add
+from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
 
 PUBLIC_SALT = "privacy.public-request"
 # Kinds carried out at once, without waiting for the DPO (R25, Art. 7(3)).
 IMMEDIATE = (Kind.WITHDRAW_CONSENT,)
-
-
-class RequestError(Exception):
-    """A refusal the person acting should read, e.g. a second extension."""
-
-
-class LinkInvalid(Exception):
-    pass
-
-
-def _language(req):
-    if req.customer_id and req.customer.preferred_language:
-        return req.customer.preferred_language
-    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
 
 
 def _mail(req, template, **context):
@@ -56,7 +34,7 @@ def _mail(req, template, **context):
         to=req.requester_email,
         template=template,
         context={"req": req, "site_time_zone": settings.SITE_TIME_ZONE, **context},
-        language=_language(req),
+        language=subject_language(req.customer),
     )
 
 
@@ -157,7 +135,7 @@ def request_file(
     _mail(req, "request_received")
     marketing_objection = kind == Kind.OBJECTION and req.objection_scope == ObjectionScope.MARKETING
     if customer is not None and (kind in IMMEDIATE or marketing_objection):
-        _carry_out(req, actor=actor, now=now)
+        request_carry_out(req, actor=actor, now=now)
         _move(req, Status.COMPLETED, actor=None, note=_("Carried out at once."), now=now)
         _mail(req, "request_completed", kept=[])
     return req
@@ -180,7 +158,7 @@ def public_request_submit(*, name, email, kind, details="", is_guardian=False, i
             "link": http_request.build_absolute_uri(link) if http_request else link,
             "hours": settings.PUBLIC_REQUEST_LINK_MAX_AGE // 3600,
         },
-        language=(translation.get_language() or settings.LANGUAGE_CODE)[:2],
+        language=subject_language(None),
     )
     return pending
 
@@ -331,109 +309,12 @@ def request_complete(req, *, actor, response, now=None, **decision):
         setattr(req, key, value)
     req.response = response
     # Read before carrying out: an erasure removes the very rows that say which recipients had them.
-    touched = _touched_categories(req)
-    kept = _carry_out(req, actor=actor, now=now)
+    touched = touched_categories(req)
+    kept = request_carry_out(req, actor=actor, now=now)
     _move(req, Status.COMPLETED, actor=actor, note=response, now=now)
-    _notify_recipients(req, touched)
+    recipients_to_tell(req, touched)
     _mail(req, "request_completed", kept=kept)
     return req
-
-
-def _carry_out(req, *, actor, now):
-    """What each kind does when it is granted; returns what was kept and why (for the completion mail)."""
-    customer = req.customer
-    if req.kind in (Kind.RECTIFICATION, Kind.RESTRICTION, Kind.WITHDRAW_CONSENT, Kind.POST_MORTEM) and not customer:
-        raise RequestError(_("This kind of request needs an account linked to it."))
-    if req.kind == Kind.RECTIFICATION:
-        from accounts.models import ChangeLog
-        from accounts.services import customer_update
-
-        allowed = {*customer.SELF_EDITABLE_FIELDS, "email"}
-        unknown = set(req.rectification) - allowed
-        if unknown:
-            raise RequestError(_("These fields cannot be corrected here: %(f)s") % {"f": ", ".join(sorted(unknown))})
-        new_email = str(req.rectification.get("email", "")).strip().lower()
-        if new_email and type(customer).objects.filter(email__iexact=new_email).exclude(pk=customer.pk).exists():
-            raise RequestError(_("Another account already uses this email address."))
-        customer_update(customer=customer, changes=req.rectification, actor=actor, channel=ChangeLog.Channel.REQUEST)
-    elif req.kind == Kind.RESTRICTION:
-        if not req.restriction_ground:
-            raise RequestError(_("Choose the ground of the restriction (Art. 18(1) a to d)."))
-        Restriction.objects.create(customer=customer, request=req, ground=req.restriction_ground, starts_at=now)
-    elif req.kind == Kind.WITHDRAW_CONSENT:
-        consent_record(
-            customer=customer,
-            choices=dict.fromkeys(Purpose.values, False),
-            source=ConsentRecord.Source.REQUEST,
-            only_changes=False,
-        )
-    elif req.kind == Kind.OBJECTION:
-        _carry_out_objection(req, customer=customer)
-    elif req.kind == Kind.AUTOMATED_DECISION_REVIEW:
-        if req.decision_overturned is None:
-            raise RequestError(_("Record whether the automated decision is confirmed or overturned."))
-    elif req.kind == Kind.POST_MORTEM:
-        if not req.directive:
-            raise RequestError(_("Choose the instruction to record."))
-        PostMortemDirective.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=now)
-        PostMortemDirective.objects.create(
-            customer=customer, request=req, instruction=req.directive, trusted_person=req.trusted_person
-        )
-    elif req.kind in (Kind.ACCESS, Kind.PORTABILITY):
-        from privacy.handover import hand_over_export
-
-        hand_over_export(request=req)
-    elif req.kind == Kind.ERASURE:
-        from privacy.handover import hand_over_erasure
-
-        return hand_over_erasure(request=req, actor=actor)
-    return []
-
-
-def _carry_out_objection(req, *, customer):
-    if req.objection_scope == ObjectionScope.MARKETING:
-        if customer is not None:
-            consent_record(
-                customer=customer,
-                choices=dict.fromkeys((*MARKETING_PURPOSES, Purpose.ADVERTISING), False),
-                source=ConsentRecord.Source.REQUEST,
-                only_changes=False,
-            )
-        suppression_add(email=req.requester_email, phone=customer.phone if customer else "", source="objection")
-        return
-    if req.objection_upheld is None:
-        raise RequestError(_("Decide: uphold the objection, or refuse it with the compelling grounds in the answer."))
-    if req.objection_upheld and req.objection_scope == ObjectionScope.AUDIENCE and customer is not None:
-        consent_record(
-            customer=customer,
-            choices={Purpose.ANALYTICS: False},
-            source=ConsentRecord.Source.REQUEST,
-            only_changes=False,
-        )
-
-
-NOTIFY_KINDS = (Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION)
-
-
-def _touched_categories(req):
-    if req.kind not in NOTIFY_KINDS or req.customer is None:
-        return []
-    if req.kind == Kind.RECTIFICATION:
-        return [registry.entry(type(req.customer)).category]
-    return [e.category for e in registry.entries() if e.owner is not None and e.rows_for_user(req.customer).exists()]
-
-
-def _notify_recipients(req, touched):
-    """One task per recipient of the categories the request touched (R22)."""
-    recipients = {}
-    for category in touched:
-        for recipient in category.recipients:
-            recipients.setdefault(str(recipient), []).append(str(category.label))
-    RecipientNotification.objects.bulk_create(
-        RecipientNotification(request=req, recipient=r, categories=", ".join(dict.fromkeys(c)))
-        for r, c in recipients.items()
-    )
-    return len(recipients)
 
 
 def requests_digest(*, now=None) -> dict:

@@ -5,6 +5,7 @@ import hmac
 
 import phonenumbers
 from django.conf import settings
+from django.utils import timezone
 
 from privacy.models import SuppressionEntry
 
@@ -22,9 +23,12 @@ def suppression_add(*, email="", phone="", source) -> int:
     added = 0
     for value, kind in ((email, SuppressionEntry.Kind.EMAIL), (phone, SuppressionEntry.Kind.PHONE)):
         if value:
-            _, created = SuppressionEntry.objects.get_or_create(
+            entry, created = SuppressionEntry.objects.get_or_create(
                 digest=suppression_digest(value, kind), defaults={"kind": kind, "source": source}
             )
+            if not created:
+                # Added again (e.g. after a new opt-in): the entry counts from now, against that opt-in.
+                SuppressionEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now(), source=source)
             added += created
     return added
 

@@ -9,9 +9,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from privacy.deadlines import full_date_format
+
 register = template.Library()
 
-FULL_DATE = {"en": "j F Y", "fr": "j F Y", "es": r"j \d\e F \d\e Y", "it": "j F Y", "de": "j. F Y"}
 # Zone cities as people name them; add a city here when a deployment uses another zone.
 CITIES = {"Europe/Paris": gettext_noop("Paris"), "Europe/London": gettext_noop("London")}
 
@@ -23,9 +24,11 @@ def in_full(moment):
         return ""
     zone = settings.SITE_TIME_ZONE
     local = moment.astimezone(ZoneInfo(zone))
-    language = (translation.get_language() or "en")[:2]
     city = _(CITIES.get(zone, zone.split("/")[-1].replace("_", " ")))
-    return _("%(date)s, %(city)s time") % {"date": date_format(local, FULL_DATE.get(language, "j F Y")), "city": city}
+    return _("%(date)s, %(city)s time") % {
+        "date": date_format(local, full_date_format(translation.get_language())),
+        "city": city,
+    }
 
 
 @register.simple_tag
@@ -39,3 +42,11 @@ def privacy_dashboard():
 @register.filter
 def days_left(req):
     return req.days_left()
+
+
+@register.simple_tag
+def authority():
+    """The supervisory authority, one constant for pages, mails and the PDF."""
+    from privacy.authority import CNIL
+
+    return CNIL

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -118,6 +119,26 @@ def test_the_population_has_every_life_cycle_state():
     assert erased.orders.exists() and not erased.orders.exclude(target_url="", buyer_ip=None).exists()
     assert not erased.tickets.exists() and not erased.services.exists() and not erased.change_logs.exists()
     assert not erased.consents.exclude(ip=None, user_agent="").exists()
+
+
+def test_the_erased_customer_went_through_the_real_erasure(django_capture_on_commit_callbacks, settings):
+    from retention.models import ErasureTombstone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+    erased = User.objects.get(state=User.State.ERASED)
+    tombstone = ErasureTombstone.objects.get()
+
+    # The engine's own marks: its tombstone, in the table and the journal, dated when the erasure happened.
+    assert tombstone.kind == ErasureTombstone.Kind.CUSTOMER and tombstone.reference == "DEMO-ERASURE"
+    assert tombstone.erased_at == erased.erased_at == erased.state_changed_at
+    assert timedelta(days=399) < timezone.now() - erased.erased_at < timedelta(days=401)
+    assert erased.archived_at < erased.erased_at
+    assert "DEMO-ERASURE" in Path(settings.ERASURE_JOURNAL).read_text()
+
+    seed()
+
+    assert ErasureTombstone.objects.count() == 1
 
 
 def test_the_population_has_an_empty_a_professional_and_an_affiliate_customer():

@@ -20,12 +20,12 @@ ZOE_PHONE = "+33612345678"
 GREEK = "Ευχαριστώ πολύ"
 
 
-LOCALE = Path(__file__).resolve().parents[2] / "exports" / "locale"
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _exports_catalogue_compiled():
-    """make test compiles every catalogue; a bare pytest run on a fresh clone compiles this app's here."""
+    """make test compiles the catalogue; a bare pytest run on a fresh clone compiles a stale one here."""
     stale = [
         po
         for po in LOCALE.glob("*/LC_MESSAGES/django.po")

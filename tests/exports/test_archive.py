@@ -239,3 +239,23 @@ def test_a_portability_answer_leaves_out_the_article_15_part(zoe, build_export, 
 
     assert "Vos droits" not in archive.pdf_text
     assert archive.data["subject"]["request"] == req.reference
+
+
+@pytest.mark.django_db
+def test_the_pdf_names_hosting_processors_period_and_authority_from_the_same_data_as_the_policy(
+    zoe, build_export, settings
+):
+    from privacy.authority import CNIL
+    from privacy.models import Processor, TransferTool
+
+    settings.HOSTING_LOCATION = "Allemagne (Union européenne)"
+    Processor.objects.create(
+        provider="Hetzner", role="Hébergement", data="Tout", location="Allemagne", transfer_tool=TransferTool.EEA
+    )
+
+    text = open_archive(build_export(customer=zoe, requested_by=zoe)).pdf_text
+
+    assert "Vos données sont hébergées : Allemagne (Union européenne)" in text and "Hetzner" in text
+    assert "hébergées en France" not in text
+    assert "30 jours" in text and "un mois" not in text
+    assert CNIL.address[0] in text and "TSA 80715" in text

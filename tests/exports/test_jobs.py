@@ -94,7 +94,7 @@ def test_a_request_made_while_the_broker_is_down_still_answers_and_the_beat_job_
     client.force_login(zoe)
     with (
         time_machine.travel(NOW, tick=False),
-        mock.patch.object(tasks.build_export, "delay", side_effect=OperationalError("connection refused")),
+        mock.patch.object(tasks.build_export, "apply_async", side_effect=OperationalError("connection refused")),
         run_on_commit(),
     ):
         response = client.post("/account/privacy/export/")

@@ -1,4 +1,4 @@
-"""The exports app's own catalogue: every message in French, Spanish, Italian and German (R80)."""
+"""The exports app's messages, in the project's one catalogue: French, Spanish, Italian and German (R80)."""
 
 import re
 from pathlib import Path
@@ -8,7 +8,7 @@ from django.utils import translation
 
 from tests.config.test_translations import _entries
 
-LOCALE = Path(__file__).resolve().parents[2] / "exports" / "locale"
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
 LANGUAGES = ("fr", "es", "it", "de")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 

@@ -24,7 +24,7 @@ from kombu import pools as kombu_pools
 from accounts.models import Order, SupportTicket, User
 from privacy.models import ConsentRecord
 from retention.models import ErasureTombstone, LegalHold, RetentionRun
-from retention.rules import start_of_day
+from retention.periods import start_of_day
 from retention.services import rule_apply
 from tests import factories
 from tests.integration.conftest import (

@@ -5,8 +5,10 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import translation
 
 from accounts import services
+from accounts.models import Invoice, InvoiceLine
 from privacy.personal_data import personal_data_for
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.rules import RULES
@@ -107,6 +109,12 @@ def _everything(customer):
     Restriction.objects.create(customer=customer, request=req, ground="a")
     RecipientNotification.objects.create(request=req, recipient="Our hosting provider", categories="Orders")
     PostMortemDirective.objects.create(customer=customer, instruction="keep")
+    from privacy.models import Campaign, CampaignDelivery, EngagementEvent, ParentalConsent
+
+    campaign = Campaign.objects.get_or_create(name="News", defaults={"text": "Hi"})[0]
+    delivery = CampaignDelivery.objects.create(campaign=campaign, customer=customer, channel="email", tracked=True)
+    EngagementEvent.objects.create(delivery=delivery, kind="open")
+    ParentalConsent.objects.create(customer=customer, guardian_name="Parent", method="email")
 
 
 @pytest.mark.django_db
@@ -143,3 +151,12 @@ def test_prospects_are_found_by_email_whatever_its_case():
     factories.ProspectFactory(email="paul@example.org")
 
     assert registry.entry(Prospect).rows_for_email("  Paul@Example.ORG ").count() == 1
+
+
+def test_a_column_is_labelled_from_the_field_its_path_ends_on():
+    entry = registry.entry(InvoiceLine)
+
+    assert entry.final_field("invoice__number") is Invoice._meta.get_field("number")
+    assert entry.final_field("quantity") is InvoiceLine._meta.get_field("quantity")
+    with translation.override("fr"):
+        assert entry.column_label("invoice__number") == str(Invoice._meta.get_field("number").verbose_name) != "number"

@@ -8,6 +8,8 @@ import time_machine
 from django.core import mail
 
 from accounts.models import ChangeLog
+from privacy.exceptions import RequestError
+from privacy.marketing.audience import marketing_allowed
 from privacy.models import (
     ConsentRecord,
     DataSubjectRequest,
@@ -19,9 +21,8 @@ from privacy.models import (
     Restriction,
 )
 from privacy.models.requests import TRANSITIONS, Kind, Status
-from privacy.services import consent_record, is_suppressed, marketing_allowed
+from privacy.services import consent_record, is_suppressed
 from privacy.services.requests import (
-    RequestError,
     _move,
     public_request_confirm,
     public_request_submit,

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from retention.rules import start_of_day
+from retention.periods import start_of_day
 from retention.services import rule_apply
 
 

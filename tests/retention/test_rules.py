@@ -6,18 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import checks
 
+from privacy.deadlines import add_months
 from privacy.registry import registry
-from retention.rules import (
-    DAYS,
-    MONTHS,
-    RULES,
-    YEARS,
-    add_months,
-    cutoff,
-    fiscal_cutoff,
-    last_due_day,
-    start_of_day,
-)
+from retention.periods import DAYS, MONTHS, YEARS, cutoff, fiscal_cutoff, last_due_day, start_of_day
+from retention.rules import RULES
 from retention.sweeps import RUN_ORDER, SWEEPS
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -162,7 +154,7 @@ def test_the_last_due_day_is_exact_for_every_day_of_six_years():
             while d < date(2030, 1, 1):
                 t = last_due_day(d, amount, unit)
                 assert t < d
-                from retention.rules import add_period
+                from retention.periods import add_period
 
                 assert add_period(t, amount, unit) < d <= add_period(t + timedelta(days=1), amount, unit)
                 d += timedelta(days=11)

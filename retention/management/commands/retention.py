@@ -4,7 +4,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from retention.rules import RULES, today
+from retention.periods import today
+from retention.rules import RULES
 from retention.services import counts_line, retention_run
 
 

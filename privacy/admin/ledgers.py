@@ -1,0 +1,76 @@
+"""The privacy ledgers in the admin: read-only evidence (consents for staff, the rest for the queue's workers)."""
+
+from django.contrib import admin
+
+from config.admin_mixins import ReadOnlyAdmin
+from privacy.admin.base import QueueOnly
+from privacy.models import (
+    ConsentRecord,
+    PendingPublicRequest,
+    PostMortemDirective,
+    RequestEvent,
+    Restriction,
+    SuppressionEntry,
+)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    """The ledger is append-only: rows are written by the product, never edited or deleted here (R36)."""
+
+    list_display = (
+        "created_at",
+        "customer",
+        "visitor_id",
+        "purpose",
+        "granted",
+        "source",
+        "policy_version",
+    )
+    list_filter = ("purpose", "granted", "source", "policy_version", "language")
+    search_fields = ("customer__email", "visitor_id")
+    list_select_related = ("customer",)
+    date_hierarchy = "created_at"
+
+
+class QueueLedgerAdmin(QueueOnly, ReadOnlyAdmin):
+    pass
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(QueueLedgerAdmin):
+    list_display = ("created_at", "request", "actor_role", "actor", "from_status", "to_status", "visible_to_subject")
+    list_filter = ("actor_role", "to_status", "visible_to_subject")
+    search_fields = ("request__reference", "request__requester_email")
+    list_select_related = ("request", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(QueueLedgerAdmin):
+    list_display = ("customer", "ground", "starts_at", "ends_at", "lifted_at", "request")
+    list_filter = ("ground",)
+    search_fields = ("customer__email", "request__reference")
+    list_select_related = ("customer", "request")
+
+
+@admin.register(PendingPublicRequest)
+class PendingPublicRequestAdmin(QueueLedgerAdmin):
+    list_display = ("submitted_at", "email", "kind")
+    list_filter = ("kind",)
+    search_fields = ("email",)
+
+
+@admin.register(PostMortemDirective)
+class PostMortemDirectiveAdmin(QueueLedgerAdmin):
+    list_display = ("customer", "instruction", "created_at", "revoked_at")
+    list_filter = ("instruction",)
+    search_fields = ("customer__email",)
+    list_select_related = ("customer",)
+
+
+@admin.register(SuppressionEntry)
+class SuppressionEntryAdmin(QueueLedgerAdmin):
+    list_display = ("kind", "source", "created_at")
+    list_filter = ("kind", "source")
+    search_fields = ("source",)
