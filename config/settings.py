@@ -22,7 +22,7 @@ if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
 
 # The local site's state (database, mail, broker, dev secret key); scripts/run.sh passes the same RUN_DIR.
-RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run")))
+RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run"))).resolve()
 # A forgotten DEBUG must not open the site: unset means production.
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -101,8 +101,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Rate limits and throttling need one cache shared by every process: Redis in production (CACHE_URL=redis://...),
-# the database on the embedded default (`manage.py createcachetable`, run by `make run`).
-CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
+# files in the run folder on the embedded default (shared by the processes of `make run`, and no query per read).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{RUN_DIR / 'cache'}")}
 if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
     raise ImproperlyConfigured("CACHE_URL names a per-process cache: rate limits need one shared by every process.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

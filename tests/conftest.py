@@ -37,6 +37,14 @@ def session_authenticated(client, user, *, at=None, second_factor=True):
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_start_empty():
+    # The shared cache (files in the throwaway RUN_DIR of config/test_settings.py) outlives a test's transaction.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_is_a_full_login(monkeypatch):
     # force_login stands for a login just completed, both factors: what allauth would have recorded in the session.
     # Tests of the login itself post to /account/login/; tests of stale sessions call session_authenticated(at=...).

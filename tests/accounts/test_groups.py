@@ -108,7 +108,7 @@ def test_only_the_dpo_runs_an_erasure_page(client, group_name):
     client.force_login(_member(group_name))
 
     # Refused on the permission, before any request is even looked up.
-    assert client.get(reverse("admin:retention_erase_request", args=[1])).status_code == 403
+    assert client.get(reverse("admin:privacy_datasubjectrequest_erase", args=[1])).status_code == 403
 
 
 @pytest.fixture
