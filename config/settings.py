@@ -245,6 +245,10 @@ if DSR_RESPONSE_PERIOD not in ("30d", "1m"):
     raise ImproperlyConfigured("DSR_RESPONSE_PERIOD must be 30d or 1m")
 DSR_EXTENSION_MONTHS = min(env.int("DSR_EXTENSION_MONTHS", default=2), 2)  # Art. 12(3) allows no more
 DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
+# Section 2.5: pause the clock while the person is asked for identity details (off: the stricter reading).
+DSR_PAUSE_FOR_IDENTITY = env.bool("DSR_PAUSE_FOR_IDENTITY", default=False)
+# Section 2.6: holidays for the informational "legal latest" date: FR, FR-ALSACE (Alsace-Moselle) or NONE.
+DSR_HOLIDAY_CALENDAR = env("DSR_HOLIDAY_CALENDAR", default="FR")
 DSR_REPETITIVE_DAYS = env.int("DSR_REPETITIVE_DAYS", default=90)
 PUBLIC_REQUEST_LINK_MAX_AGE = env.int("PUBLIC_REQUEST_LINK_MAX_AGE", default=72 * 3600)
 PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")

@@ -80,6 +80,13 @@ def easter(year: int) -> date:
     return date(year, month, day)
 
 
+def paused_due_at(due_at: datetime, asked_at: datetime, answered_at: datetime, *, tz: str) -> datetime:
+    """With DSR_PAUSE_FOR_IDENTITY on (2.5): the due date moves forward by the whole local days between asking the
+    person for identity details and their answer; still the end of a local day."""
+    paused = (local_date(answered_at, tz) - local_date(asked_at, tz)).days
+    return end_of_day(local_date(due_at, tz) + timedelta(days=max(paused, 0)), tz)
+
+
 def french_holidays(year: int) -> set[date]:
     sunday = easter(year)
     return {
@@ -97,9 +104,23 @@ def french_holidays(year: int) -> set[date]:
     }
 
 
-def legal_latest(received_at: datetime, *, tz: str) -> date:
-    """For information only: the legal month moved past weekends and French holidays (Reg. 1182/71 art. 3(4))."""
+# DSR_HOLIDAY_CALENDAR (2.6): France, Alsace-Moselle (adds Good Friday and 26 December), or weekends only.
+CALENDARS = ("FR", "FR-ALSACE", "NONE")
+
+
+def holidays(year: int, calendar: str = "FR") -> set[date]:
+    calendar = calendar.upper()
+    if calendar == "NONE":
+        return set()
+    found = french_holidays(year)
+    if calendar == "FR-ALSACE":
+        found |= {easter(year) - timedelta(days=2), date(year, 12, 26)}
+    return found
+
+
+def legal_latest(received_at: datetime, *, tz: str, calendar: str = "FR") -> date:
+    """For information only: the legal month moved past weekends and holidays (Reg. 1182/71 art. 3(4))."""
     d = add_months(local_date(received_at, tz), 1)
-    while d.weekday() >= 5 or d in french_holidays(d.year):
+    while d.weekday() >= 5 or d in holidays(d.year, calendar):
         d += timedelta(days=1)
     return d

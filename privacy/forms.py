@@ -199,6 +199,12 @@ class PublicRequestForm(forms.Form):
             "Never write a payment card number."
         ),
     )
+    objection_scope = forms.ChoiceField(
+        label=_("If you object: to what?"),
+        choices=[("", "—"), *ObjectionScope.choices],
+        required=False,
+        help_text=_("An objection to direct marketing takes effect as soon as you confirm, with no review."),
+    )
     is_guardian = forms.BooleanField(label=_("I am the parent or guardian of the person concerned"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -29,14 +29,23 @@ def _labeller(entry, path):
     return lambda v: v
 
 
+def subject_rows(entry, user):
+    """The customer's rows of one registered model, plus what was held under their verified address before the
+    account existed (a prospect's details, R08), exactly as the export finds them."""
+    rows = entry.rows_for_user(user) if entry.owner is not None else entry.model._default_manager.none()
+    if entry.email_field and user.email_verified_at:
+        rows = rows | entry.rows_for_email(user.email)
+    return rows
+
+
 def personal_data_for(user, *, limit=20) -> list[tuple]:
     """[(category, [Section, ...]), ...] in registry order; `limit` newest rows per model."""
     by_category = {}
     for entry in registry.entries():
-        if entry.owner is None:
+        if entry.owner is None and not entry.email_field:
             continue
         labellers = [_labeller(entry, f) for f in entry.fields]
-        qs = entry.rows_for_user(user)
+        qs = subject_rows(entry, user)
         rows = [
             [label(value) for label, value in zip(labellers, row, strict=True)]
             for row in qs.order_by("-pk").values_list(*entry.fields)[:limit]

@@ -236,11 +236,17 @@ def public_request(request):
                 kind=data["kind"],
                 details=data["details"],
                 is_guardian=data["is_guardian"],
+                objection_scope=data["objection_scope"],
                 ip=client_ip(request),
                 http_request=request,
             )
             # The same answer whether or not the address has an account.
-            return render(request, "privacy/public_request_sent.html", {"email": data["email"]})
+            context = {
+                "email": data["email"],
+                "link_hours": settings.PUBLIC_REQUEST_LINK_MAX_AGE // 3600,
+                "purge_days": RULES["public_request_unconfirmed_delete"].amount,
+            }
+            return render(request, "privacy/public_request_sent.html", context)
     return render(request, "privacy/public_request.html", {"form": form})
 
 

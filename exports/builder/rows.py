@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from privacy.personal_data import subject_rows
 from privacy.registry import Entry
 
 # A safety net under the registry (R67): a column named like a secret never leaves, whoever declared it.
@@ -49,11 +50,8 @@ class Subject:
         """The subject's rows of one registered model, as a queryset (nothing is fetched here)."""
         if self.customer is None:
             return entry.rows_for_email(self.email)
-        rows = entry.rows_for_user(self.customer)
-        # What was held under the same, verified address before the account existed (a prospect, a public request).
-        if entry.email_field and self.customer.email_verified_at:
-            rows = rows | entry.rows_for_email(self.customer.email)
-        return rows
+        # What was held under the same, verified address before the account existed too (a prospect, a request).
+        return subject_rows(entry, self.customer)
 
 
 def exported_fields(entry: Entry):

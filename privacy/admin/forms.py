@@ -23,6 +23,7 @@ from privacy.services.requests import (
     request_await_identity,
     request_complete,
     request_extend,
+    request_link_account,
     request_reject,
     request_start,
     request_verify_identity,
@@ -156,7 +157,8 @@ class ExtendForm(QueueActionForm):
 
     @classmethod
     def applies(cls, req, now):
-        return req.status == Status.IN_PROGRESS and req.extended_until is None and now <= req.due_at
+        open_before_extension = (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+        return req.status in open_before_extension and req.extended_until is None and now <= req.due_at
 
     def act(self, *, actor):
         req = request_extend(
@@ -286,8 +288,38 @@ class RejectForm(QueueActionForm):
 
 
 # Slug in the URL → form; also the order of the buttons on the change page.
+class LinkAccountForm(QueueActionForm):
+    """R79: a request filed without an account (typically a guardian's) is linked to the account concerned, once
+    the relationship or identity has been checked; access and erasure then run on that account."""
+
+    title = _("Link to the account concerned")
+    submit_label = _("Link the account")
+    account_email = forms.EmailField(label=_("Email address of the account concerned"))
+    check = forms.CharField(
+        label=_("How the relationship or identity was checked (internal)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+    @classmethod
+    def applies(cls, req, now):
+        return req.is_open and req.customer_id is None
+
+    def clean_account_email(self):
+        email = self.cleaned_data["account_email"]
+        customer = get_user_model().objects.filter(email__iexact=email, is_staff=False).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer account has this address."))
+        self.customer = customer
+        return email
+
+    def act(self, *, actor):
+        request_link_account(self.req, actor=actor, customer=self.customer, check=self.cleaned_data["check"])
+        return [(messages.SUCCESS, _("The request is linked to the account %(email)s.") % {"email": self.customer})]
+
+
 QUEUE_ACTIONS = {
     "verify": VerifyIdentityForm,
+    "link-account": LinkAccountForm,
     "await-identity": AwaitIdentityForm,
     "start": StartForm,
     "assign": AssignForm,

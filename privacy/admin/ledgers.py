@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from config.admin_mixins import ReadOnlyAdmin
 from privacy.admin.base import QueueOnly
+from privacy.admin.suppression import RestrictionAdmin, SuppressionEntryAdmin
 from privacy.models import (
     ConsentRecord,
     PendingPublicRequest,
@@ -46,14 +47,6 @@ class RequestEventAdmin(QueueLedgerAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(Restriction)
-class RestrictionAdmin(QueueLedgerAdmin):
-    list_display = ("customer", "ground", "starts_at", "ends_at", "lifted_at", "request")
-    list_filter = ("ground",)
-    search_fields = ("customer__email", "request__reference")
-    list_select_related = ("customer", "request")
-
-
 @admin.register(PendingPublicRequest)
 class PendingPublicRequestAdmin(QueueLedgerAdmin):
     list_display = ("submitted_at", "email", "kind")
@@ -69,8 +62,5 @@ class PostMortemDirectiveAdmin(QueueLedgerAdmin):
     list_select_related = ("customer",)
 
 
-@admin.register(SuppressionEntry)
-class SuppressionEntryAdmin(QueueLedgerAdmin):
-    list_display = ("kind", "source", "created_at")
-    list_filter = ("kind", "source")
-    search_fields = ("source",)
+admin.site.register(Restriction, RestrictionAdmin)
+admin.site.register(SuppressionEntry, SuppressionEntryAdmin)

@@ -4,9 +4,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.admin_mixins import ReadOnlyAdmin
+from privacy.admin.base import QueueOnly
 from privacy.marketing.audience import REASONS
 from privacy.marketing.campaigns import CampaignError, campaign_dry_run, campaign_start
-from privacy.models import Campaign, ParentalConsent
+from privacy.models import Campaign, CampaignDelivery, EngagementEvent, ParentalConsent
 from privacy.services.minors import parental_consent_record
 
 
@@ -67,3 +69,20 @@ class ParentalConsentAdmin(admin.ModelAdmin):
             actor=request.user,
         )
         obj.pk = saved.pk
+
+
+@admin.register(CampaignDelivery)
+class CampaignDeliveryAdmin(QueueOnly, ReadOnlyAdmin):
+    """Who each campaign reached, and who unsubscribed through it: evidence, read-only."""
+
+    list_display = ("campaign", "customer", "channel", "sent_at", "unsubscribed_at", "tracked")
+    list_filter = ("channel", "tracked")
+    search_fields = ("customer__email", "campaign__name")
+    list_select_related = ("campaign", "customer")
+
+
+@admin.register(EngagementEvent)
+class EngagementEventAdmin(QueueOnly, ReadOnlyAdmin):
+    list_display = ("delivery", "kind", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("delivery__campaign", "delivery__customer")

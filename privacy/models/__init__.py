@@ -9,6 +9,7 @@ from privacy.models.consents import (
     ConsentRecord,
     Purpose,
 )
+from privacy.models.directives import PostMortemDirective
 from privacy.models.marketing import (
     CHANNEL_PURPOSE,
     Campaign,
@@ -21,7 +22,6 @@ from privacy.models.policy import PolicyText, PolicyVersion, Processor, Transfer
 from privacy.models.requests import (
     DataSubjectRequest,
     PendingPublicRequest,
-    PostMortemDirective,
     RecipientNotification,
     RequestEvent,
     Restriction,

@@ -43,15 +43,18 @@ OPEN_STATUSES = (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS, 
 CLOSED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
 
 # R16: the only moves a request can make.
+OPEN_EXITS = {Status.EXTENDED, Status.REJECTED, Status.WITHDRAWN}
 TRANSITIONS = {
+    # Art. 12(3) allows the one extension in any open state before the first due date (R14).
     Status.RECEIVED: {
         Status.AWAITING_IDENTITY,
         Status.IN_PROGRESS,
+        Status.EXTENDED,
         Status.REJECTED,
         Status.WITHDRAWN,
         Status.COMPLETED,
     },
-    Status.AWAITING_IDENTITY: {Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN},
+    Status.AWAITING_IDENTITY: {*OPEN_EXITS, Status.IN_PROGRESS},
     Status.IN_PROGRESS: {Status.EXTENDED, Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN},
     Status.EXTENDED: {Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN},
     Status.COMPLETED: set(),
@@ -225,7 +228,9 @@ class DataSubjectRequest(models.Model):
 
     @property
     def legal_latest(self):
-        return deadlines.legal_latest(self.received_at, tz=settings.SITE_TIME_ZONE)
+        return deadlines.legal_latest(
+            self.received_at, tz=settings.SITE_TIME_ZONE, calendar=settings.DSR_HOLIDAY_CALENDAR
+        )
 
 
 class RequestEvent(AppendOnlyModel):
@@ -262,6 +267,7 @@ class PendingPublicRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     details = models.TextField(_("details"), blank=True)
     is_guardian = models.BooleanField(_("filed by a parent or guardian"), default=False)
+    objection_scope = models.CharField(_("objection to"), max_length=24, choices=ObjectionScope.choices, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -358,25 +364,6 @@ class RecipientNotification(models.Model):
         return self.notified_at is not None or bool(self.impossible_reason)
 
 
-class PostMortemDirective(models.Model):
-    """What the customer wants done with their data after their death (LIL art. 85, R29)."""
-
-    customer = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="directives")
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    instruction = models.CharField(_("instruction"), max_length=10, choices=Directive.choices)
-    trusted_person = models.CharField(_("trusted person"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("post-mortem directive")
-        verbose_name_plural = _("post-mortem directives")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.get_instruction_display()
-
-
 PROOF = _("Proof that we answered (Art. 5(2)); requester details anonymised after 5 years")
 
 registry.register(
@@ -428,14 +415,6 @@ registry.register(
     fields=("request__reference", "ground", "starts_at", "ends_at", "lifted_at"),
     erasure=Keep(reason=PROOF),
     retention="request_file_anonymise",
-)
-registry.register(
-    PostMortemDirective,
-    category=categories.POST_MORTEM,
-    owner="customer",
-    fields=("instruction", "trusted_person", "created_at", "revoked_at"),
-    erasure=Delete(),
-    retention="customer_lifetime",
 )
 registry.exempt(SuppressionEntry, "a keyed hash only, kept so the person is never contacted again (R39)")
 # R22: the list of recipients told about a correction or erasure can be given to the person.

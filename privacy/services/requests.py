@@ -23,6 +23,7 @@ from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
 from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
+from retention.rules import RULES
 
 PUBLIC_SALT = "privacy.public-request"
 # Kinds carried out at once, without waiting for the DPO (R25, Art. 7(3)).
@@ -141,12 +142,22 @@ def request_file(
     return req
 
 
-def public_request_submit(*, name, email, kind, details="", is_guardian=False, ip=None, http_request=None):
+def public_request_submit(
+    *, name, email, kind, details="", is_guardian=False, objection_scope="", ip=None, http_request=None
+):
     """Hold a public-form request and mail its confirmation link (R10); nothing reaches the queue yet."""
     if kind not in Kind.values:
         raise RequestError(_("Unknown kind of request."))
+    if kind != Kind.OBJECTION:
+        objection_scope = ""
     pending = PendingPublicRequest.objects.create(
-        name=name, email=email.strip().lower(), kind=kind, details=details, is_guardian=is_guardian, ip=ip
+        name=name,
+        email=email.strip().lower(),
+        kind=kind,
+        details=details,
+        is_guardian=is_guardian,
+        objection_scope=objection_scope,
+        ip=ip,
     )
     token = signing.dumps({"p": pending.pk, "e": pending.email}, salt=PUBLIC_SALT)
     link = reverse("privacy:public_request_confirm", args=[token])
@@ -188,6 +199,7 @@ def public_request_confirm(*, token):
         email=pending.email,
         details=pending.details,
         is_guardian=pending.is_guardian,
+        objection_scope=pending.objection_scope,
         received_at=pending.submitted_at,
     )
     pending.delete()
@@ -195,8 +207,8 @@ def public_request_confirm(*, token):
 
 
 def public_requests_purge(*, now=None) -> int:
-    """Delete public-form submissions never confirmed within 7 days (R10)."""
-    cutoff = (now or timezone.now()) - timedelta(days=7)
+    """Delete public-form submissions never confirmed within RETENTION_PUBLIC_REQUEST_DAYS (7 by default, R10)."""
+    cutoff = (now or timezone.now()) - timedelta(days=RULES["public_request_unconfirmed_delete"].amount)
     deleted, _ = PendingPublicRequest.objects.filter(submitted_at__lt=cutoff).delete()
     return deleted
 
@@ -209,10 +221,46 @@ def request_verify_identity(req, *, actor, note=""):
     if req.identity_verified_at is not None:
         raise RequestError(_("The identity is already verified."))
     req.identity_verified_at = timezone.now()
-    req.save(update_fields=["identity_verified_at"])
+    fields = ["identity_verified_at"]
+    if settings.DSR_PAUSE_FOR_IDENTITY and req.status == Status.AWAITING_IDENTITY and req.extended_until is None:
+        asked = req.events.filter(to_status=Status.AWAITING_IDENTITY).order_by("-created_at").first()
+        if asked is not None:
+            req.due_at = deadlines.paused_due_at(
+                req.due_at, asked.created_at, req.identity_verified_at, tz=settings.SITE_TIME_ZONE
+            )
+            fields.append("due_at")
+    req.save(update_fields=fields)
     _event(req, actor=actor, note=note or _("Identity verified."), visible=False)
     if req.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
         _move(req, Status.IN_PROGRESS, actor=actor, note=_("We are working on your request."))
+    return req
+
+
+@transaction.atomic
+def request_link_account(req, *, actor, customer, check):
+    """After checking, staff link a request filed without an account (a guardian's, R79) to the account concerned;
+    access and erasure then run on that account, not on the requester's address. The check is recorded."""
+    req = _locked(req)
+    if not req.is_open:
+        raise RequestError(_("This request is closed."))
+    if req.customer_id is not None:
+        raise RequestError(_("This request is already linked to an account."))
+    if customer.is_staff:
+        raise RequestError(_("A staff account cannot be the subject of a request."))
+    if not check.strip():
+        raise RequestError(_("Write down how the relationship or identity was checked."))
+    req.customer = customer
+    fields = ["customer"]
+    if req.identity_verified_at is None:
+        req.identity_verified_at = timezone.now()
+        fields.append("identity_verified_at")
+    req.save(update_fields=fields)
+    _event(
+        req,
+        actor=actor,
+        note=_("Linked to the account concerned after this check: %(check)s") % {"check": check},
+        visible=False,
+    )
     return req
 
 
@@ -326,7 +374,13 @@ def requests_digest(*, now=None) -> dict:
         mail_send(
             to=settings.DPO_EMAIL,
             template="dpo_digest",
-            context={"overdue": overdue, "soon": soon, "now": now, "site_time_zone": settings.SITE_TIME_ZONE},
+            context={
+                "overdue": overdue,
+                "soon": soon,
+                "now": now,
+                "site_time_zone": settings.SITE_TIME_ZONE,
+                "due_soon_days": settings.DSR_DUE_SOON_DAYS,
+            },
             language=settings.LANGUAGE_CODE,
         )
     return {"overdue": len(overdue), "due_soon": len(soon)}

@@ -14,6 +14,7 @@ from privacy.deadlines import (
     end_of_day,
     extension_ceiling,
     legal_latest,
+    paused_due_at,
 )
 
 PARIS = "Europe/Paris"
@@ -148,3 +149,47 @@ def test_naive_datetimes_are_refused():
 
 def test_easter():
     assert [easter(y) for y in (2024, 2026, 2028)] == [date(2024, 3, 31), date(2026, 4, 5), date(2028, 4, 16)]
+
+
+# Section 2.6: the informational legal date under each holiday calendar.
+@pytest.mark.parametrize(
+    ("received", "calendar", "latest"),
+    [
+        # Received 26 Nov 2026: the legal month ends Sat 26 Dec, then Sunday.
+        (datetime(2026, 11, 26, 10, tzinfo=ZoneInfo(PARIS)), "FR", date(2026, 12, 28)),
+        # Alsace-Moselle adds 26 December, a Saturday here: no change.
+        (datetime(2026, 11, 26, 10, tzinfo=ZoneInfo(PARIS)), "FR-ALSACE", date(2026, 12, 28)),
+        # 25 Nov 2027: the month ends on Christmas, a Saturday; Sunday 26th; Monday 27th works everywhere.
+        (datetime(2027, 11, 25, 10, tzinfo=ZoneInfo(PARIS)), "FR-ALSACE", date(2027, 12, 27)),
+        # Good Friday 2027 is 26 March: received 26 Feb 2027, the month ends that Friday.
+        (datetime(2027, 2, 26, 10, tzinfo=ZoneInfo(PARIS)), "FR", date(2027, 3, 26)),
+        (datetime(2027, 2, 26, 10, tzinfo=ZoneInfo(PARIS)), "FR-ALSACE", date(2027, 3, 30)),
+        # Weekends only: Easter Monday 29 March 2027 is a working day.
+        (datetime(2027, 2, 28, 10, tzinfo=ZoneInfo(PARIS)), "NONE", date(2027, 3, 29)),
+        (datetime(2027, 2, 28, 10, tzinfo=ZoneInfo(PARIS)), "FR", date(2027, 3, 30)),
+    ],
+)
+def test_the_legal_latest_date_follows_the_holiday_calendar(received, calendar, latest):
+    assert legal_latest(received, tz=PARIS, calendar=calendar) == latest
+
+
+# Section 2.5: with the pause on, the due date moves by the whole local days the person took to answer.
+@pytest.mark.parametrize(
+    ("asked", "answered", "moved_to"),
+    [
+        # Due 28 Feb 2026; asked on 3 Feb at 23:30, answered on 5 Feb at 00:10: two local days.
+        ("2026-02-03 23:30", "2026-02-05 00:10", date(2026, 3, 2)),
+        # Asked and answered the same day: no shift.
+        ("2026-02-10 09:00", "2026-02-10 18:00", date(2026, 2, 28)),
+        # Across the change to summer time (29 March 2026): still whole days.
+        ("2026-02-20 12:00", "2026-03-30 12:00", date(2026, 4, 7)),
+    ],
+)
+def test_the_identity_pause_moves_the_due_date_by_whole_local_days(asked, answered, moved_to):
+    zone = ZoneInfo(PARIS)
+    due = datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=zone)
+    at = lambda text: datetime.fromisoformat(text).replace(tzinfo=zone)  # noqa: E731
+
+    moved = paused_due_at(due, at(asked), at(answered), tz=PARIS)
+
+    assert moved == datetime.combine(moved_to, datetime.max.time(), tzinfo=zone)

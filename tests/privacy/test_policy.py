@@ -178,7 +178,7 @@ def test_the_privacy_shield_is_refused(processor):
 
 def test_the_transfer_tool_is_a_closed_list(db):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Processor.objects.create(provider="X", role="r", data="d", location="US", transfer_tool="privacy_shield")
+        Processor.objects.create(provider="X", role="r", data="d", location="US", transfer_tool="shield")
 
 
 def test_consents_cite_the_version_in_force(published, settings):

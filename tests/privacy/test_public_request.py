@@ -226,3 +226,11 @@ def test_the_limit_lifts_after_an_hour(submit):
 def test_reading_the_form_is_never_limited(client):
     for _ in range(20):
         assert client.get(FORM).status_code == 200
+
+
+@override_settings(PUBLIC_REQUEST_LINK_MAX_AGE=48 * 3600, RETENTION_PUBLIC_REQUEST_DAYS=10)
+@pytest.mark.django_db
+def test_the_sent_page_says_the_configured_link_and_purge_periods(submit):
+    text = _main(submit())
+
+    assert "within 48 hours" in text and "after 10 days" in text and "72 hours" not in text

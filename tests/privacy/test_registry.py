@@ -134,7 +134,7 @@ def test_each_entry_finds_only_the_subjects_rows(alice, bob):
 @pytest.mark.django_db
 def test_the_personal_data_view_has_every_category_in_one_query_per_model(alice, django_assert_max_num_queries):
     _everything(alice)
-    owned = [e for e in registry.entries() if e.owner is not None]
+    owned = [e for e in registry.entries() if e.owner is not None or e.email_field]
 
     with django_assert_max_num_queries(len(owned)):
         sections = personal_data_for(alice)
@@ -160,3 +160,22 @@ def test_a_column_is_labelled_from_the_field_its_path_ends_on():
     assert entry.final_field("quantity") is InvoiceLine._meta.get_field("quantity")
     with translation.override("fr"):
         assert entry.column_label("invoice__number") == str(Invoice._meta.get_field("number").verbose_name) != "number"
+
+
+@pytest.mark.django_db
+def test_my_personal_data_shows_what_was_held_as_a_prospect_under_the_verified_address(alice_client, alice):
+    factories.ProspectFactory(email="ALICE@example.com", first_name="Alicia")
+    factories.ProspectFactory(email="someone-else@example.com", first_name="Zed")
+
+    text = alice_client.get("/account/privacy/").content.decode()
+
+    assert "Alicia" in text and "Zed" not in text
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_does_not_pull_in_a_prospects_rows(client):
+    customer = factories.CustomerFactory(email="new@example.com", email_verified_at=None)
+    factories.ProspectFactory(email="new@example.com", first_name="Older")
+    client.force_login(customer)
+
+    assert "Older" not in client.get("/account/privacy/").content.decode()

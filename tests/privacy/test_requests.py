@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 
 from accounts.models import ChangeLog
+from privacy.deadlines import add_months
 from privacy.exceptions import RequestError
 from privacy.marketing.audience import marketing_allowed
 from privacy.models import (
@@ -164,18 +165,38 @@ def test_the_whole_life_cycle_is_on_record(alice, dpo, outbox):
         req.events.first().delete()
 
 
+def _in_state(customer, status):
+    """A request received on 31 January 2026 (due 28 February) in any open state before an extension (R14)."""
+    if status == Status.IN_PROGRESS:
+        return _started(customer)
+    req = _file(customer)
+    if status == Status.AWAITING_IDENTITY:
+        with time_machine.travel(datetime(2026, 2, 2, 10, tzinfo=PARIS), tick=False):
+            request_await_identity(req, actor=None, note="Your postal code, please.")
+    req.refresh_from_db()
+    assert req.status == status
+    return req
+
+
+OPEN_BEFORE_EXTENSION = [Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS]
+
+
+@pytest.mark.parametrize("status", OPEN_BEFORE_EXTENSION)
 @pytest.mark.django_db
-def test_an_extension_is_accepted_until_the_last_instant_of_the_due_date(alice):
-    req = _started(alice)
+def test_an_extension_is_accepted_until_the_last_instant_of_the_due_date(alice, status):
+    req = _in_state(alice, status)
     with time_machine.travel(datetime(2026, 2, 28, 23, 59, tzinfo=PARIS), tick=False):
         request_extend(req, actor=None, until=date(2026, 3, 31), reason="Complex.")
 
-    assert DataSubjectRequest.objects.get(pk=req.pk).status == Status.EXTENDED
+    req = DataSubjectRequest.objects.get(pk=req.pk)
+    assert req.status == Status.EXTENDED
+    assert req.extended_until == datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=PARIS)
 
 
+@pytest.mark.parametrize("status", OPEN_BEFORE_EXTENSION)
 @pytest.mark.django_db
-def test_an_extension_is_refused_from_midnight_after_the_due_date(alice):
-    req = _started(alice)
+def test_an_extension_is_refused_from_midnight_after_the_due_date(alice, status):
+    req = _in_state(alice, status)
     with time_machine.travel(datetime(2026, 3, 1, 0, 0, tzinfo=PARIS), tick=False):
         with pytest.raises(RequestError, match="first due date has passed"):
             request_extend(req, actor=None, until=date(2026, 3, 31), reason="Complex.")
@@ -402,6 +423,31 @@ def test_the_digest_lists_overdue_and_due_soon_and_stays_silent_otherwise(alice,
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["dpo@example.com"]
     assert late.reference in body.split("Due within")[0] and soon.reference in body.split("Due within")[1]
+    assert "Due within 7 days" in body
+
+
+@pytest.mark.django_db
+def test_the_digest_says_the_configured_due_soon_window(alice, outbox, settings):
+    settings.DSR_DUE_SOON_DAYS = 10
+    with time_machine.travel("2026-02-19 10:00 +01:00", tick=False):
+        request_file(kind=Kind.ACCESS, channel="client_area", customer=alice)  # due 21 Mar
+
+    with time_machine.travel("2026-03-12 08:00 +01:00", tick=False), outbox():
+        assert requests_digest() == {"overdue": 0, "due_soon": 1}
+
+    assert "Due within 10 days" in mail.outbox[-1].body and "7 days" not in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_follows_the_rules_setting(settings):
+    settings.RETENTION_PUBLIC_REQUEST_DAYS = 14
+    with time_machine.travel("2026-03-01 10:00 +01:00", tick=False):
+        PendingPublicRequest.objects.create(name="x", email="x@example.org", kind=Kind.ACCESS)
+
+    with time_machine.travel("2026-03-09 10:00 +01:00", tick=False):
+        assert public_requests_purge() == 0
+    with time_machine.travel("2026-03-15 10:00:01 +01:00", tick=False):
+        assert public_requests_purge() == 1
 
 
 @pytest.mark.django_db
@@ -416,3 +462,20 @@ def test_markup_typed_by_the_requester_is_escaped_in_mails(outbox):
 def test_events_are_append_only():
     with pytest.raises(Exception):  # noqa: B017
         RequestEvent.objects.update(note="x")
+
+
+@pytest.mark.parametrize(("pause", "due"), [(False, date(2026, 2, 28)), (True, date(2026, 3, 4))])
+@pytest.mark.django_db
+def test_the_identity_pause_is_off_by_default_and_moves_the_deadline_when_on(settings, pause, due):
+    settings.DSR_PAUSE_FOR_IDENTITY = pause
+    with time_machine.travel(RECEIVED, tick=False):  # 31 Jan, due 28 Feb; by email, so identity is not known
+        req = request_file(kind=Kind.ACCESS, channel="email", email="alice@example.com", name="Alice")
+    with time_machine.travel(datetime(2026, 2, 2, 10, tzinfo=PARIS), tick=False):
+        request_await_identity(req, actor=None, note="Your postal code, please.")
+    with time_machine.travel(datetime(2026, 2, 6, 9, tzinfo=PARIS), tick=False):
+        request_verify_identity(req, actor=None)
+
+    req.refresh_from_db()
+    assert req.first_due_date == due
+    assert req.events.filter(to_status="awaiting_identity").exists() and req.identity_verified_at is not None
+    assert req.extension_ceiling == add_months(due, 2)
