@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import services
+from accounts import allauth_admin, services  # noqa: F401 (allauth's pages, made safe)
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,
@@ -25,6 +25,8 @@ from accounts.models import (
     Transaction,
     User,
 )
+from accounts.security import reauthentication_response
+from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
 from config.admin_mixins import ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
@@ -39,7 +41,8 @@ LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_
 
 
 @admin.register(User)
-class CustomerAdmin(UserAdmin):
+class CustomerAdmin(HideArchivedMixin, UserAdmin):
+    archived_customer = ""
     # Notices other apps put at the top of a customer's page: callables (customer) -> HTML, "" for none.
     # Privacy adds the restriction banner (R24) in privacy/admin/restrictions.py.
     notices = []
@@ -202,12 +205,19 @@ class CustomerAdmin(UserAdmin):
             obj._panel_viewer = request.user
         return obj
 
-    def get_queryset(self, request):
-        # R48: archived customers are hidden from staff who do not work the privacy queue.
-        qs = super().get_queryset(request)
-        if request.user.is_superuser or request.user.has_perm("privacy.work_queue"):
-            return qs
-        return qs.exclude(state=User.State.ARCHIVED)
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser grants staff status, superuser status, groups or permissions (finding 5).
+        return privilege_readonly(request, super().get_readonly_fields(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_account(request, obj) and super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Changing a staff member (their groups above all) needs a login in this session within 15 minutes (R69).
+        target = self.get_object(request, object_id) if object_id else None
+        if changes_privileges(request, target) and (response := reauthentication_response(request)) is not None:
+            return response
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -228,7 +238,7 @@ class CustomerAdmin(UserAdmin):
 
 
 @admin.register(ChangeLog)
-class ChangeLogAdmin(ReadOnlyAdmin):
+class ChangeLogAdmin(HideArchivedMixin, ReadOnlyAdmin):
     list_display = ("created_at", "customer", "field", "actor_role", "channel")
     list_filter = ("channel", "actor_role")
     search_fields = ("customer__email", "field")
@@ -237,7 +247,7 @@ class ChangeLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConnectionLog)
-class ConnectionLogAdmin(ReadOnlyAdmin):
+class ConnectionLogAdmin(HideArchivedMixin, ReadOnlyAdmin):
     list_display = ("created_at", "customer", "ip", "success")
     list_filter = ("success",)
     search_fields = ("customer__email", "ip")
@@ -252,7 +262,7 @@ class ProspectAdmin(admin.ModelAdmin):
     search_fields = ("email", "first_name", "last_name")
 
 
-class CustomerOwnedAdmin(admin.ModelAdmin):
+class CustomerOwnedAdmin(HideArchivedMixin, admin.ModelAdmin):
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
 
@@ -401,7 +411,8 @@ class SupportTicketAdmin(CustomerOwnedAdmin):
 
 
 @admin.register(AffiliateCommission)
-class AffiliateCommissionAdmin(admin.ModelAdmin):
+class AffiliateCommissionAdmin(HideArchivedMixin, admin.ModelAdmin):
+    archived_customer = "affiliate"
     list_display = ("order", "affiliate", "amount", "currency", "status", "created_at")
     list_filter = ("status",)
     search_fields = (

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from accounts import reauth, signals  # noqa: F401
+        from accounts import allauth_registry, reauth, security, signals  # noqa: F401

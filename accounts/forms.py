@@ -1,26 +1,38 @@
 """Forms of the client area. Each one validates fully before anything is written."""
 
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.ownership import client_ip, user_agent
 from accounts.validators import validate_no_card_number
-from config.mail import mail_send
-from privacy.models import PROFILE_PURPOSES, Purpose
+from privacy.models import PROFILE_PURPOSES, ConsentRecord, Purpose
+from privacy.services import consent_record
 
 
-class SignupForm(forms.Form):
-    """Only names, email and password are required (R01); marketing is asked per channel, unticked (R37)."""
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login with the client area's labels (the fields stay `login` and `password`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["login"].label = _("Email address")
+        self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up with only names, email and password required (R01); marketing per channel, unticked (R37).
+
+    An address held by an unverified account that never logged in is not refused: the owner's sign-up resets that
+    pre-registration (new password, names, choices), so whoever typed the address first gets nothing (finding 2).
+    """
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Email address"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     accept_terms = forms.BooleanField(
         label=_("I accept the terms of service and have read the privacy policy"),
         required=True,
@@ -29,66 +41,83 @@ class SignupForm(forms.Form):
     marketing_sms = forms.BooleanField(label=Purpose.MARKETING_SMS.label, required=False, initial=False)
     marketing_social = forms.BooleanField(label=Purpose.MARKETING_SOCIAL.label, required=False, initial=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+    field_order = ["first_name", "last_name", "email", "password1", "accept_terms"]
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account already uses this email address. Log in or reset your password."))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.stale_user = None
+        self.fields["email"].label = _("Email address")
+        for name in ("email", "password1"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+    def validate_unique_email(self, value):
+        email = super().validate_unique_email(value)
+        if self.account_already_exists:
+            stale = pre_registration(email)
+            if stale is not None:
+                self.stale_user, self.account_already_exists = stale, False
         return email
 
     def clean_first_name(self):
         validate_no_card_number(self.cleaned_data["first_name"])
         return self.cleaned_data["first_name"]
 
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            probe = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password, probe)
-            except ValidationError as e:
-                self.add_error("password", e)
-        return cleaned
+    def save(self, request):
+        if self.stale_user is not None:
+            stale_user_reset(user=self.stale_user)
+            request._stale_signup_user = self.stale_user
+        return super().save(request)
+
+    def signup(self, request, user):
+        """Called by allauth once the customer row exists: the marketing choices go to the consent ledger."""
+        consent_record(
+            customer=user,
+            choices=marketing_choices(self.cleaned_data),
+            source=ConsentRecord.Source.SIGNUP,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            only_changes=False,
+        )
 
 
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True}))
+def pre_registration(email):
+    """The account holding `email` when nobody ever proved owning it: unverified, never logged in, not staff."""
+    from allauth.account.models import EmailAddress
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("The email address or the password is wrong."),
-        "unverified": _("Confirm your email address first: we sent you a link when you signed up."),
-        "inactive": _("This account is closed or archived. Contact us to reopen it."),
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None or user.is_staff or user.last_login or user.email_verified_at:
+        return None
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        return None
+    return user
+
+
+def stale_user_reset(*, user) -> int:
+    """Forget what the first sign-up set, so that the owner's sign-up starts afresh on the same row."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    n, _ = EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.set_unusable_password()
+    user.is_active = True
+    return n
+
+
+def marketing_choices(cleaned_data) -> dict:
+    return {
+        p: bool(cleaned_data.get(p))
+        for p in (
+            Purpose.MARKETING_EMAIL,
+            Purpose.MARKETING_SMS,
+            Purpose.MARKETING_SOCIAL,
+        )
     }
-
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError as error:
-            # An inactive account fails like a wrong password (and is logged so by the backend);
-            # only someone who knows the password learns why.
-            email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-            user = get_user_model().objects.filter(email__iexact=email or "").first()
-            if error.code == "invalid_login" and user and not user.is_active and user.check_password(password):
-                code = "unverified" if user.email_verified_at is None else "inactive"
-                raise ValidationError(self.error_messages[code], code=code) from None
-            raise
 
 
 class ProfileForm(forms.ModelForm):
-    """Every self-editable field (R03); the email changes only through its confirmation link."""
-
-    new_email = forms.EmailField(
-        label=_("Email address"),
-        help_text=_("A new address takes effect once you click the link we send to it."),
-    )
+    """Every self-editable field (R03); the email changes on its own page, after a password and a code."""
 
     class Meta:
         model = User
@@ -96,18 +125,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_email"].initial = self.instance.email
-        self.order_fields(["first_name", "last_name", "new_email"])
         self.fields["vat_number"].help_text = _("Checked only for professional customers.")
 
-    def clean_new_email(self):
-        email = self.cleaned_data["new_email"].strip().lower()
-        if email != self.instance.email and get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("Another account already uses this email address."))
-        return email
-
     def changes(self):
-        """Field -> new value after the model's own cleaning (email excluded); the form works on a copy."""
+        """Field -> new value after the model's own cleaning; the form works on a copy."""
         return {name: getattr(self.instance, name) for name in User.SELF_EDITABLE_FIELDS}
 
 
@@ -122,26 +143,3 @@ class ConsentForm(forms.Form):
                 required=False,
                 initial=current.get(purpose.value, False),
             )
-
-
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset flow, with its mail sent through the product's one mail helper."""
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        **kwargs,
-    ):
-        user = context["user"]
-        context = {**context, "link": f"{context['protocol']}://{context['domain']}"}
-        context["link"] += reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
-        mail_send(
-            to=to_email,
-            template="password_reset",
-            context=context,
-            language=user.preferred_language,
-        )

@@ -1,24 +1,9 @@
-"""Writes that touch customers: sign-up, corrections with their change log, email change, invoicing."""
+"""Writes that touch customers: corrections with their change log, invoicing. Sign-up and email change are allauth's."""
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence, User
-from accounts.ownership import client_ip, user_agent
-from config.links import LinkInvalid
-from config.mail import mail_send
-from privacy.models import ConsentRecord, Purpose
-from privacy.services import consent_record
-
-SIGNUP_SALT = "accounts.signup"
-EMAIL_CHANGE_SALT = "accounts.email-change"
-
-
-def _absolute(request, url):
-    return request.build_absolute_uri(url) if request is not None else url
+from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence
 
 
 def _role(actor, customer):
@@ -27,64 +12,6 @@ def _role(actor, customer):
     if actor.pk == customer.pk:
         return "customer"
     return "staff"
-
-
-@transaction.atomic
-def customer_signup(
-    *,
-    first_name,
-    last_name,
-    email,
-    password,
-    marketing: dict,
-    request=None,
-    language="en",
-):
-    """Create an unverified customer, record the marketing choices, and mail the verification link."""
-    customer = User.objects.create_user(
-        email=email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        preferred_language=language,
-        is_active=False,
-    )
-    consent_record(
-        customer=customer,
-        choices=marketing,
-        source=ConsentRecord.Source.SIGNUP,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        only_changes=False,
-    )
-    token = signing.dumps({"u": customer.pk, "e": customer.email}, salt=SIGNUP_SALT)
-    mail_send(
-        to=customer.email,
-        template="signup_verify",
-        context={
-            "customer": customer,
-            "link": _absolute(request, reverse("accounts:signup_verify", args=[token])),
-            "hours": settings.SIGNUP_LINK_MAX_AGE // 3600,
-        },
-        language=customer.preferred_language,
-    )
-    return customer
-
-
-@transaction.atomic
-def customer_verify_email(*, token) -> User:
-    try:
-        data = signing.loads(token, salt=SIGNUP_SALT, max_age=settings.SIGNUP_LINK_MAX_AGE)
-    except signing.BadSignature as e:
-        raise LinkInvalid from e
-    customer = User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
-    if customer is None or customer.state != User.State.ACTIVE:
-        raise LinkInvalid
-    if customer.email_verified_at is None:
-        customer.email_verified_at = timezone.now()
-        customer.is_active = True
-        customer.save(update_fields=["email_verified_at", "is_active"])
-    return customer
 
 
 def _display(value):
@@ -133,56 +60,6 @@ def customer_flag_minor(*, customer, actor) -> int:
         actor=actor,
         channel=ChangeLog.Channel.ADMIN,
     )
-
-
-def email_change_request(*, customer, new_email, request=None):
-    """Mail a confirmation link to the new address; nothing changes until it is clicked (R03)."""
-    token = signing.dumps(
-        {"u": customer.pk, "old": customer.email, "new": new_email.lower()},
-        salt=EMAIL_CHANGE_SALT,
-    )
-    mail_send(
-        to=new_email,
-        template="email_change",
-        context={
-            "customer": customer,
-            "new_email": new_email,
-            "link": _absolute(request, reverse("accounts:email_confirm", args=[token])),
-            "hours": settings.EMAIL_CHANGE_LINK_MAX_AGE // 3600,
-        },
-        language=customer.preferred_language,
-    )
-
-
-@transaction.atomic
-def email_change_confirm(*, customer, token) -> str:
-    try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.EMAIL_CHANGE_LINK_MAX_AGE)
-    except signing.BadSignature as e:
-        raise LinkInvalid from e
-    customer = User.objects.select_for_update().get(pk=customer.pk)
-    if data["u"] != customer.pk or data["old"] != customer.email:
-        raise LinkInvalid
-    if User.objects.filter(email__iexact=data["new"]).exclude(pk=customer.pk).exists():
-        raise LinkInvalid
-    customer_update(
-        customer=customer,
-        changes={"email": data["new"]},
-        actor=customer,
-        channel=ChangeLog.Channel.CLIENT_AREA,
-    )
-    return data["new"]
-
-
-def marketing_choices(cleaned_data) -> dict:
-    return {
-        p: bool(cleaned_data.get(p))
-        for p in (
-            Purpose.MARKETING_EMAIL,
-            Purpose.MARKETING_SMS,
-            Purpose.MARKETING_SOCIAL,
-        )
-    }
 
 
 def invoice_numbers_take(*, year, count) -> list[str]:

@@ -1,17 +1,13 @@
-"""The client area: sign-up, log-in, profile, and read-only lists of what the customer owns.
+"""The client area: dashboard, profile, and read-only lists of what the customer owns (sign-up and log-in: allauth).
 
 Every customer object is fetched through accounts.ownership, which scopes it to the
 logged-in customer through the personal-data registry, so another customer's id is a 404 (R05).
 """
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +25,7 @@ from accounts.models import (
     User,
 )
 from accounts.ownership import client_ip, get_owned_or_404, owned, user_agent
-from config.links import LinkInvalid, link_invalid_page
+from accounts.security import account_security
 from privacy.models import ConsentRecord
 from privacy.services import consent_current, consent_record
 
@@ -38,57 +34,6 @@ PAGE_SIZE = 25
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _link_invalid(request):
-    return link_invalid_page(request, next_url=reverse("accounts:dashboard"), next_label=_("Back to your client area"))
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
-    form = forms.SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.customer_signup(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            password=data["password"],
-            marketing=services.marketing_choices(data),
-            request=request,
-            language=(get_language() or "en")[:2],
-        )
-        return render(request, "accounts/signup_sent.html", {"email": data["email"]})
-    return render(request, "accounts/signup.html", {"form": form})
-
-
-def signup_verify(request, token):
-    try:
-        customer = services.customer_verify_email(token=token)
-    except LinkInvalid:
-        return _link_invalid(request)
-    login(request, customer, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, _("Your email address is confirmed. Welcome!"))
-    return redirect("accounts:dashboard")
-
-
-class LoginView(auth_views.LoginView):
-    form_class = forms.LoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    form_class = forms.PasswordResetForm
-    template_name = "accounts/password_reset.html"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 @login_required
@@ -136,13 +81,6 @@ def profile(request):
                 actor=customer,
                 channel=ChangeLog.Channel.CLIENT_AREA,
             )
-            new_email = profile_form.cleaned_data["new_email"]
-            if new_email != customer.email:
-                services.email_change_request(customer=customer, new_email=new_email, request=request)
-                messages.info(
-                    request,
-                    _("We sent a link to %(email)s. Your address changes once you click it.") % {"email": new_email},
-                )
             if n:
                 messages.success(request, _("Your profile is updated."))
             return redirect("accounts:profile")
@@ -150,18 +88,8 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": profile_form, "consent_form": consent_form},
+        {"form": profile_form, "consent_form": consent_form, "security": account_security(customer)},
     )
-
-
-@login_required
-def email_confirm(request, token):
-    try:
-        email = services.email_change_confirm(customer=request.user, token=token)
-    except LinkInvalid:
-        return _link_invalid(request)
-    messages.success(request, _("Your email address is now %(email)s.") % {"email": email})
-    return redirect("accounts:profile")
 
 
 def _list_view(model, template, *, related=(), filter_=None):

@@ -29,6 +29,7 @@ It needs PostgreSQL (the COPY bound).
 """
 
 import argparse
+import base64
 import itertools
 import json
 import os
@@ -59,6 +60,10 @@ SHARES = {
 def _setup(private_root):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production mode (DEBUG unset) with throwaway keys: a benchmark signs nothing that outlives it.
+    for name in ("SECRET_KEY", "SUPPRESSION_KEY", "ERASURE_HASH_KEY", "AUDIT_CHAIN_KEY"):
+        os.environ.setdefault(name, f"bench-only-{name.lower()}")
+    os.environ.setdefault("CREDENTIALS_KEYS", base64.urlsafe_b64encode(b"bench-only-credentials-key-32byt").decode())
     os.environ["PRIVATE_ROOT"] = str(private_root)
     import django
 

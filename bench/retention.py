@@ -18,6 +18,7 @@ The last line is: ratio_vs_raw_sql=<ours / raw> speedup_vs_per_object=<loop / ou
 """
 
 import argparse
+import base64
 import json
 import os
 import subprocess
@@ -83,6 +84,13 @@ def clone(template, name="bench_work"):
 def child(mode, database, as_of, **extra):
     """Run one method in a fresh process (its own memory, its own connections); returns its JSON report."""
     env = {**os.environ, "DATABASE_URL": server_url(database), "DEBUG": "False", "SECRET_KEY": "bench-only"}
+    # Production mode needs its hash keys too (no fall-back to SECRET_KEY).
+    env.update(
+        SUPPRESSION_KEY="bench-only-suppression",
+        ERASURE_HASH_KEY="bench-only-erasure",
+        AUDIT_CHAIN_KEY="bench-only-audit",
+        CREDENTIALS_KEYS=base64.urlsafe_b64encode(b"bench-only-credentials-key-32byt").decode(),
+    )
     env["ERASURE_JOURNAL"] = ""
     command = [PY, __file__, "--child", mode, "--as-of", as_of.isoformat()]
     for key, value in extra.items():

@@ -19,6 +19,7 @@ Target: worst_p50_ratio_vs_bare <= 3.
 """
 
 import argparse
+import base64
 import http.client
 import os
 import random
@@ -251,6 +252,8 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SUPPRESSION_KEY": secrets.token_urlsafe(32),
         "ERASURE_HASH_KEY": secrets.token_urlsafe(32),
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "CREDENTIALS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "BEHIND_PROXY": "True",
         "PRIVATE_ROOT": private,

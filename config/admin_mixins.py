@@ -2,15 +2,7 @@
 and the recent-login check in front of destructive actions. Imports Django only.
 """
 
-from datetime import timedelta
-
-from django.contrib import admin, messages
-from django.contrib.auth import logout
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.contrib import admin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,18 +36,3 @@ class ReadOnlyInline(FixedRowsInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# R23 and R69: erasing and lifting a hold need a login within the last 15 minutes.
-RECENT_LOGIN = timedelta(minutes=15)
-
-
-def logged_in_recently(user, now=None):
-    return user.last_login is not None and (now or timezone.now()) - user.last_login <= RECENT_LOGIN
-
-
-def relogin(request, next_url):
-    """Log out and send to the admin login, coming back to `next_url` (the admin login skips logged-in users)."""
-    messages.warning(request, _("Please log in again: this action needs a login within the last 15 minutes."))
-    logout(request)
-    return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': next_url})}")

@@ -1,7 +1,8 @@
 """Settings for every environment, read through one django-environ object.
 
-Development needs no .env: every value has a safe default, except that with
-DEBUG=False (production) the secret key must come from the environment.
+Fail closed: without DEBUG the site runs in production mode, where SECRET_KEY,
+SUPPRESSION_KEY and ERASURE_HASH_KEY must come from the environment. Development
+(DEBUG=True, set by `make run`) generates its secret key once into the run folder.
 """
 
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.queues import task_routes
+from config.secrets import dev_secret_key, production_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,22 +23,20 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"))
 
-# The local site's own state (SQLite database, mail, broker, private files): `make run` uses .run/; tests and
-# any second copy point RUN_DIR elsewhere, and every default below follows it.
+# The local site's state (database, mail, broker, dev secret key); scripts/run.sh passes the same RUN_DIR.
 RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run"))).resolve()
+# A forgotten DEBUG must not open the site: unset means production.
+DEBUG = env.bool("DEBUG", default=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
+if "SECRET_KEY" in env.ENVIRON:
+    SECRET_KEY = env("SECRET_KEY")
+elif DEBUG:
+    SECRET_KEY = dev_secret_key(RUN_DIR)
 else:
-    try:
-        SECRET_KEY = env("SECRET_KEY")
-    except ImproperlyConfigured:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. In production (DEBUG=False) the secret key has no "
-            "default: set the SECRET_KEY environment variable to a long random string."
-        ) from None
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production (DEBUG unset or False) the secret key has no "
+        "default: set the SECRET_KEY environment variable to a long random string."
+    )
 
 # Old keys still accepted for signatures made before a rotation (sessions, links in mails), then dropped.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "privacy",
     "retention",
     "exports",
@@ -73,6 +77,9 @@ MIDDLEWARE = [
     "config.middleware.StrictTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "privacy.audit_middleware.StaffAuditMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacy.middleware.CookieConsentMiddleware",
     "privacy.middleware.PolicyApprovalMiddleware",
@@ -119,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Rate limits and throttling need one cache shared by every process: Redis in production (CACHE_URL=redis://...),
+# files in the run folder on the embedded default (shared by the processes of `make run`, and no query per read).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{RUN_DIR / 'cache'}")}
+if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    raise ImproperlyConfigured("CACHE_URL names a per-process cache: rate limits need one shared by every process.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,13 +146,61 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
-LOGOUT_REDIRECT_URL = "accounts:login"
-# Links in sign-up and email-change mails stop working after these delays.
-SIGNUP_LINK_MAX_AGE = env.int("SIGNUP_LINK_MAX_AGE", default=3 * 24 * 3600)
-EMAIL_CHANGE_LINK_MAX_AGE = env.int("EMAIL_CHANGE_LINK_MAX_AGE", default=24 * 3600)
+LOGOUT_REDIRECT_URL = "account_login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# allauth's backend only: it checks the password once whatever the account's state (no timing difference).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+
+# Accounts (django-allauth): email login, mandatory verification by a code typed in the signing-up session.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+# No "use another address" on the code page: it is offered only when no account exists, which would tell.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# R69: sensitive actions need an authentication in this session within the last 15 minutes.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=15 * 60)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Limits live in CACHES (shared by every web process); a client over one gets HTTP 429.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("RATE_LOGIN_FAILED", default="10/m/ip,5/15m/key"),
+    "login": env("RATE_LOGIN", default="30/m/ip"),
+    "signup": env("RATE_SIGNUP", default="5/10m/ip"),
+    "reset_password": env("RATE_RESET_PASSWORD", default="5/10m/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "manage_email": env("RATE_CHANGE_EMAIL", default="3/h/user"),
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "3/m/key",
+}
+# Second factor (R69): TOTP with recovery codes, and WebAuthn security keys.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Client area")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TRUST_ENABLED = False
+# One period either side for clock drift between the phone and the server.
+MFA_TOTP_TOLERANCE = 1
+# The demo DPO of `seed_demo` is not asked for a second factor, and only while DEBUG is on (DESIGN.md).
+MFA_DEVELOPMENT_EXEMPT = ["dpo@example.com"]
+# Sessions are recorded at login; no write on every request to track activity.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -244,7 +304,8 @@ DSR_REPETITIVE_DAYS = env.int("DSR_REPETITIVE_DAYS", default=90)
 PUBLIC_REQUEST_LINK_MAX_AGE = env.int("PUBLIC_REQUEST_LINK_MAX_AGE", default=72 * 3600)
 PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
 # Key of the HMAC-SHA256 hashes on the suppression list; must survive restores, so not derived at random.
-SUPPRESSION_KEY = env("SUPPRESSION_KEY", default=SECRET_KEY)
+# Production requires it (no fall-back to SECRET_KEY, which may be rotated); development makes one in RUN_DIR.
+SUPPRESSION_KEY = production_key(env, "SUPPRESSION_KEY", debug=DEBUG, run_dir=RUN_DIR)
 
 # Version of the privacy policy that consents cite until a version is published in the admin (R36).
 PRIVACY_POLICY_VERSION = env("PRIVACY_POLICY_VERSION", default="2026-11-01")
@@ -375,7 +436,7 @@ HOST_OBLIGATIONS = env.bool("HOST_OBLIGATIONS", default=False)
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=10000)
 # Key of the erasure tombstones' HMAC-SHA256; must survive restores, so never random.
-ERASURE_HASH_KEY = env("ERASURE_HASH_KEY", default=SECRET_KEY)
+ERASURE_HASH_KEY = production_key(env, "ERASURE_HASH_KEY", debug=DEBUG, run_dir=RUN_DIR)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
 
@@ -455,7 +516,7 @@ HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
 
 # Accountability (R71-R75)
 # Key of the staff audit chain's HMAC-SHA256: without it a database writer cannot forge a row; never random.
-AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+AUDIT_CHAIN_KEY = production_key(env, "AUDIT_CHAIN_KEY", debug=DEBUG, run_dir=RUN_DIR)
 # Fernet keys (comma-separated, newest first) encrypting customers' site credentials (R72). Production must set
 # them; development derives one from SECRET_KEY so a restart can still read what it wrote.
 if DEBUG:

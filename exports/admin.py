@@ -14,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.security import reauthentication_response
+from accounts.staff import HideArchivedMixin
 from config.admin_mixins import ReadOnlyInline
 from exports.models import DownloadLog, ExportJob, Status, Transmission
 from exports.services import ExportError, export_for_request, export_retry, transmission_request
@@ -80,7 +82,7 @@ class TransmitForm(forms.Form):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(HideArchivedMixin, admin.ModelAdmin):
     list_display = ("pk", "subject", "request", "status", "progress", "created_at", "ready_at", "size", "downloads")
     list_filter = ("status", "deliver_to_subject")
     search_fields = ("customer__email", "subject_email", "request__reference")
@@ -176,6 +178,9 @@ class ExportJobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         req = get_object_or_404(DataSubjectRequest.objects.select_related("customer"), pk=request_pk)
         if request.method == "POST":
+            # Building another person's export needs a login in this session within 15 minutes (R69).
+            if (response := reauthentication_response(request)) is not None:
+                return response
             try:
                 job = export_for_request(request=req, actor=request.user)
             except ExportError as e:
@@ -205,6 +210,9 @@ class ExportJobAdmin(admin.ModelAdmin):
             raise PermissionDenied
         job = get_object_or_404(ExportJob.objects.select_related("customer", "request"), pk=pk)
         form = TransmitForm(request.POST or None)
+        # Sending another person's data on needs a login in this session within 15 minutes (R69).
+        if request.method == "POST" and (response := reauthentication_response(request)) is not None:
+            return response
         if request.method == "POST" and form.is_valid():
             try:
                 transmission_request(job=job, recipient_email=form.cleaned_data["recipient"], requested_by=request.user)
@@ -233,7 +241,8 @@ class ExportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(DownloadLog)
-class DownloadLogAdmin(admin.ModelAdmin):
+class DownloadLogAdmin(HideArchivedMixin, admin.ModelAdmin):
+    archived_customer = "job__customer"
     list_display = ("downloaded_at", "job", "role", "user", "ip")
     list_filter = ("role",)
     search_fields = ("job__customer__email", "job__subject_email", "user__email")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.ownership import client_ip, get_owned_or_404, owned
+from accounts.security import reauthentication_response
 from config.links import LinkInvalid, link_invalid_page
 from exports.forms import TransmitForm
 from exports.models import DownloadLog, ExportJob, Status, Transmission, token_digest
@@ -133,6 +134,9 @@ def export_download(request, pk):
     if job.status != Status.READY:
         raise Http404
     own = job.customer_id == request.user.pk
+    # Staff downloading another person's data need a login in this session within 15 minutes (R69).
+    if not own and (response := reauthentication_response(request)) is not None:
+        return response
     role = DownloadLog.Role.SUBJECT if own else DownloadLog.Role.STAFF
     return _file(request, job, role=role) or _gone(request)
 

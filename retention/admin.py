@@ -8,12 +8,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.admin_mixins import ReadOnlyAdmin, logged_in_recently, relogin
+from accounts.security import reauthentication_response
+from config.admin_mixins import ReadOnlyAdmin
 from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
@@ -82,8 +83,9 @@ class LegalHoldAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Lift the selected holds"))
     def lift(self, request, queryset):
-        if not logged_in_recently(request.user):
-            return relogin(request, reverse("admin:retention_legalhold_changelist"))
+        # R69: a login in this session within 15 minutes (accounts.security); the POST resumes after it.
+        if (response := reauthentication_response(request)) is not None:
+            return response
         lifted = sum(hold_lift(hold=hold, actor=request.user) for hold in queryset)
         self.message_user(
             request, ngettext("%(n)d hold lifted.", "%(n)d holds lifted.", lifted) % {"n": lifted}, messages.SUCCESS

@@ -5,12 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${1:-8000}
 PY=.venv/bin/python
+# Development mode is explicit: without DEBUG the settings run in production mode (fail closed).
+export DEBUG=True
 mkdir -p "${RUN_DIR:-.run}"
 RUN_DIR=$(cd "${RUN_DIR:-.run}" && pwd)
 export RUN_DIR
 mkdir -p "$RUN_DIR/mail" "$RUN_DIR/broker/out" "$RUN_DIR/broker/processed" "$RUN_DIR/private"
 
 $PY manage.py migrate --noinput -v 0
+# The shared cache of rate limits and throttling, when CACHE_URL names a database table (a no-op otherwise).
+$PY manage.py createcachetable
 if [ ! -f "$RUN_DIR/.seeded" ]; then
     echo "Loading the demo data (once)..."
     $PY manage.py seed_demo && touch "$RUN_DIR/.seeded"

@@ -65,6 +65,8 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$T
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/gdpr"
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export REQUIRE_INTEGRATION=1
+# Development mode with throwaway keys and run folder (config/test_settings.py); never the user's .run/.
+export DJANGO_SETTINGS_MODULE=config.test_settings
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 echo "== makemigrations --check"

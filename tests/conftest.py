@@ -1,11 +1,12 @@
 """The named people of the suite, and what every test needs."""
 
 import os
+import time
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 
 from config.celery import app as celery_app
@@ -67,6 +68,44 @@ def _celery_runs_inline():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+def session_authenticated(client, user, *, at=None, second_factor=True):
+    """Record in the client's session what allauth records at a login: a password (and a second factor) at `at`."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    at = time.time() if at is None else at
+    records = [{"method": "password", "at": at, "email": user.email}]
+    if second_factor:
+        records.append({"method": "mfa", "at": at, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_start_empty():
+    # The shared cache (files in the throwaway RUN_DIR of config/test_settings.py) outlives a test's transaction.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_login(monkeypatch):
+    # force_login stands for a login just completed, both factors: what allauth would have recorded in the session.
+    # Tests of the login itself post to /account/login/; tests of stale sessions call session_authenticated(at=...).
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session_authenticated(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

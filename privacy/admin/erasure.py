@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.admin_mixins import logged_in_recently, relogin
+from accounts.security import reauthentication_response, recently_authenticated
 from privacy.exceptions import RequestError
 from privacy.handover import preview_erasure
 from privacy.models import DataSubjectRequest
@@ -69,11 +69,12 @@ class ErasurePage:
         req = get_object_or_404(DataSubjectRequest.objects.select_related("customer"), pk=object_id, kind=Kind.ERASURE)
         now = timezone.now()
         subject = req.customer.email if req.customer_id else req.requester_email
-        recent = logged_in_recently(request.user, now)
+        recent = recently_authenticated(request)
         form = EraseForm(request.POST or None, subject=subject)
         if request.method == "POST":
-            if not recent:
-                return relogin(request, self._erase_url(req))
+            # R23, R69: a login in THIS session within 15 minutes (accounts.security); the POST resumes after it.
+            if (response := reauthentication_response(request)) is not None:
+                return response
             if form.is_valid():
                 try:
                     request_complete(req, actor=request.user, response=form.cleaned_data["response"])

@@ -1,51 +1,42 @@
-"""Sign-up asks only for what is needed (R01), keeps marketing separate and unticked (R37), and verifies the email."""
+"""Sign-up (allauth) asks only what is needed (R01), keeps marketing separate and unticked (R37), verifies by code."""
 
 import re
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import ConnectionLog, User
 from privacy.models import ConsentRecord, Purpose
-
-SIGNUP = reverse("accounts:signup")
-GOOD = {
-    "first_name": "Zoé",
-    "last_name": "Ålander-Ωmega",
-    "email": "Zoe@Example.com",
-    "password": "a-very-long-pass-42",
-    "accept_terms": "on",
-}
-
-
-def _signup(client, capture, **overrides):
-    with capture(execute=True):
-        return client.post(SIGNUP, {**GOOD, **overrides})
-
-
-def _link(message):
-    return re.search(r"https?://\S+/signup/verify/\S+/", message.body).group()
+from tests.accounts.allauth_steps import GOOD, SIGNUP, code_in, login, signup, verify
 
 
 @pytest.mark.smoke
 @pytest.mark.django_db
 def test_it_opens_an_account_with_names_email_and_password_only(client, django_capture_on_commit_callbacks):
-    response = _signup(client, django_capture_on_commit_callbacks)
+    response = signup(client, django_capture_on_commit_callbacks)
 
-    assert response.status_code == 200
+    assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
     customer = User.objects.get()
     assert customer.email == "zoe@example.com"
     assert (customer.first_name, customer.last_name) == ("Zoé", "Ålander-Ωmega")
     assert customer.phone == customer.address == customer.company == customer.vat_number == ""
-    assert customer.is_active is False and customer.email_verified_at is None
+    assert customer.email_verified_at is None
     assert customer.password.startswith("argon2")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["zoe@example.com"]
     assert [a.mimetype for a in message.alternatives] == ["text/html"]
-    assert _link(message) in message.alternatives[0].content
+    assert code_in(message) in message.alternatives[0].content
+
+
+@pytest.mark.django_db
+def test_the_mail_speaks_the_language_of_the_page(client, django_capture_on_commit_callbacks):
+    client.cookies["django_language"] = "fr"
+    signup(client, django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert User.objects.get().preferred_language == "fr"
+    assert "code" in mail.outbox[0].body and "Merci" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
@@ -61,7 +52,7 @@ def test_marketing_boxes_are_unticked_and_separate_from_the_terms(client):
 
 @pytest.mark.django_db
 def test_each_marketing_channel_is_recorded_in_the_ledger(client, django_capture_on_commit_callbacks):
-    _signup(client, django_capture_on_commit_callbacks, marketing_sms="on")
+    signup(client, django_capture_on_commit_callbacks, marketing_sms="on")
 
     rows = {r.purpose: r for r in ConsentRecord.objects.all()}
     assert set(rows) == {Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.MARKETING_SOCIAL}
@@ -77,7 +68,7 @@ def test_each_marketing_channel_is_recorded_in_the_ledger(client, django_capture
     [
         ("last_name", "", "This field is required."),
         ("email", "not-an-email", "Enter a valid email address."),
-        ("password", "123", "This password is too short."),
+        ("password1", "123", "This password is too short."),
         ("accept_terms", "", "This field is required."),
         ("first_name", "4111 1111 1111 1111", "payment card number"),
     ],
@@ -86,67 +77,50 @@ def test_each_marketing_channel_is_recorded_in_the_ledger(client, django_capture
 def test_bad_input_is_shown_on_the_field_and_creates_nothing(
     client, django_capture_on_commit_callbacks, field, value, message
 ):
-    response = _signup(client, django_capture_on_commit_callbacks, **{field: value})
+    response = signup(client, django_capture_on_commit_callbacks, **{field: value})
 
     assert response.status_code == 200
-    assert message in response.context["form"].errors[field][0]
+    assert message in " ".join(response.context["form"].errors[field])
     assert not User.objects.exists()
     assert not ConsentRecord.objects.exists()
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_an_address_already_in_use_is_refused_whatever_its_case(client, alice, django_capture_on_commit_callbacks):
-    response = _signup(client, django_capture_on_commit_callbacks, email="ALICE@example.com")
+def test_the_code_verifies_the_address_and_logs_the_customer_in_once(client, django_capture_on_commit_callbacks):
+    signup(client, django_capture_on_commit_callbacks)
 
-    assert "already uses this email" in response.context["form"].errors["email"][0]
-    assert User.objects.count() == 1
-
-
-@pytest.mark.django_db
-def test_the_link_verifies_the_address_and_logs_the_customer_in(client, django_capture_on_commit_callbacks):
-    _signup(client, django_capture_on_commit_callbacks)
-
-    response = client.get(_link(mail.outbox[0]))
+    response = verify(client, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302 and response.url == reverse("accounts:dashboard")
     customer = User.objects.get()
     assert customer.is_active and customer.email_verified_at is not None
     assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert ConnectionLog.objects.filter(customer=customer, success=True).count() == 1
 
 
 @pytest.mark.django_db
-def test_a_tampered_link_changes_nothing(client, django_capture_on_commit_callbacks):
-    _signup(client, django_capture_on_commit_callbacks)
+def test_a_wrong_code_changes_nothing(client, django_capture_on_commit_callbacks):
+    signup(client, django_capture_on_commit_callbacks)
 
-    response = client.get(_link(mail.outbox[0]).replace("/verify/ey", "/verify/ez"))
+    response = verify(client, django_capture_on_commit_callbacks, code="AAAA-AAAA")
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert User.objects.get().email_verified_at is None
+    assert client.get(reverse("accounts:dashboard")).status_code == 302
 
 
 @pytest.mark.django_db
-def test_the_link_expires_after_72_hours(client, django_capture_on_commit_callbacks):
-    with time_machine.travel("2026-03-28 12:00 +01:00", tick=False):
-        _signup(client, django_capture_on_commit_callbacks)
-    link = _link(mail.outbox[0])
+def test_logging_in_before_verifying_sends_a_new_code(client, django_capture_on_commit_callbacks):
+    signup(client, django_capture_on_commit_callbacks)
+    client.cookies.clear()
 
-    # 72 hours later, across the switch to summer time, plus one second.
-    with time_machine.travel("2026-03-31 13:00:01 +02:00", tick=False):
-        assert client.get(link).status_code == 400
-    with time_machine.travel("2026-03-31 12:59 +02:00", tick=False):
-        assert client.get(link).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, GOOD["email"], GOOD["password1"])
 
-
-@pytest.mark.django_db
-def test_logging_in_before_verifying_says_why_and_is_logged(client, django_capture_on_commit_callbacks):
-    _signup(client, django_capture_on_commit_callbacks)
-
-    response = client.post(reverse("accounts:login"), {"username": GOOD["email"], "password": GOOD["password"]})
-
-    assert "Confirm your email address first" in response.content.decode()
-    log = ConnectionLog.objects.get()
-    assert log.success is False and log.customer == User.objects.get()
+    assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 2 and code_in(mail.outbox[1]) != code_in(mail.outbox[0])
+    assert not ConnectionLog.objects.filter(success=True).exists()
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.services import customer_verify_email, email_change_confirm
 from config.links import LinkInvalid
 from exports.models import Transmission
 from exports.services import transmission_for_token
@@ -18,8 +17,6 @@ BROKEN = "not-a-signed-token"
 
 def test_every_app_refuses_a_broken_link_with_the_one_exception(alice):
     for refuse in (
-        lambda: customer_verify_email(token=BROKEN),
-        lambda: email_change_confirm(customer=alice, token=BROKEN),
         lambda: public_request_confirm(token=BROKEN),
         lambda: transmission_for_token(BROKEN),
     ):
@@ -30,8 +27,6 @@ def test_every_app_refuses_a_broken_link_with_the_one_exception(alice):
 @pytest.mark.parametrize(
     ("url_name", "says", "next_step"),
     [
-        ("accounts:signup_verify", "Nothing was changed.", "Back to your client area"),
-        ("accounts:email_confirm", "Nothing was changed.", "Back to your client area"),
         ("privacy:public_request_confirm", "Nothing was changed.", "Send your request again"),
         ("exports:transmission_confirm", "Nothing was sent.", ""),
     ],

@@ -8,7 +8,6 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import translation
 
-from accounts.models import User
 from config.mail import mail_render, mail_send
 
 
@@ -28,27 +27,42 @@ def test_the_development_backend_writes_one_eml_file_per_message(tmp_path):
     assert {p.get_content_type() for p in parsed.walk()} >= {"text/plain", "text/html"}
 
 
-def test_a_mail_is_rendered_in_the_recipients_language():
-    customer = User(first_name="Zoé", email="z@example.com")
-    context = {"customer": customer, "link": "https://x/verify/abc/", "hours": 72}
+@pytest.mark.django_db
+def test_a_mail_is_rendered_in_the_recipients_language(rf, django_capture_on_commit_callbacks):
+    from allauth.core import context
 
-    en = mail_render(template="signup_verify", context=context, language="en")
-    fr = mail_render(template="signup_verify", context=context, language="fr")
+    from accounts.adapter import AccountAdapter
+    from tests.factories import CustomerFactory
 
-    assert en[0] == "Confirm your email address"
-    assert fr[0] != en[0]
-    assert "https://x/verify/abc/" in fr[1] and "https://x/verify/abc/" in fr[2]
+    zoe = CustomerFactory(email="zoe@example.com", preferred_language="fr")
+    request = rf.get("/")
+    with context.request_context(request), django_capture_on_commit_callbacks(execute=True):
+        AccountAdapter(request).send_mail("account/email/password_changed", zoe.email, {"user": zoe})
+        AccountAdapter(request).send_mail("account/email/password_changed", "nobody@example.com", {})
+
+    french, english = mail.outbox
+    assert english.subject == "Password Changed"
+    assert french.subject != english.subject and french.body != english.body
+    assert [a.mimetype for a in french.alternatives] == ["text/html"]
     assert translation.get_language() in ("en", "en-us", None)
+
+
+def test_the_allauth_template_renders_both_parts():
+    subject, text, html = mail_render(
+        template="allauth", context={"subject_text": "Hello", "text_body": "See https://x/y/"}, language="fr"
+    )
+
+    assert subject == "Hello" and text.strip() == "See https://x/y/"
+    assert '<a href="https://x/y/"' in html
 
 
 @pytest.mark.django_db
 def test_the_helper_sends_after_commit_with_both_parts(django_capture_on_commit_callbacks):
-    customer = User(first_name="<b>Zoé</b>", email="z@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         mail_send(
             to="z@example.com",
-            template="signup_verify",
-            context={"customer": customer, "link": "https://x/", "hours": 72},
+            template="allauth",
+            context={"subject_text": "Hello", "text_body": "Hello <b>Zoé</b>, https://x/"},
             language="en",
         )
 

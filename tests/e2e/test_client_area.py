@@ -12,6 +12,7 @@ from accounts.models import ConnectionLog, Invoice, Order, User
 from accounts.services import invoice_issue
 from privacy.models import Purpose
 from privacy.services import consent_current
+from tests.accounts.allauth_steps import code_in, totp_code
 from tests.factories import PASSWORD, CustomerFactory, InvoiceFactory, InvoiceLineFactory, OrderFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -88,7 +89,8 @@ def test_customer_logs_in_and_reads_orders_and_invoice(page: Page, live_server, 
     assert ConnectionLog.objects.filter(customer=data.customer, success=True).count() == 1
 
 
-def test_visitor_signs_up_with_marketing_unticked(page: Page, live_server, screenshot):
+def test_visitor_signs_up_verifies_enrols_totp_and_logs_in_with_it(page: Page, live_server, screenshot):
+    """The issue's "done when": sign up, verify the address, turn on TOTP, log in again with the code."""
     page.goto(live_server.url + "/account/signup/")
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     for name in MARKETING_BOXES:
@@ -104,24 +106,54 @@ def test_visitor_signs_up_with_marketing_unticked(page: Page, live_server, scree
     page.get_by_label("Email address").fill("lea.moreau@example.com")
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.get_by_label("I accept the terms of service").check()
-    for name in MARKETING_BOXES:
-        expect(page.locator(f'input[name="{name}"]')).not_to_be_checked()
-    screenshot("02-filled")
-
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_role("heading", name="Check your mailbox")).to_be_visible()
-    expect(page.get_by_text("We sent a link to lea.moreau@example.com")).to_be_visible()
-    screenshot("03-check-mailbox")
 
+    # The code page: the code was mailed, and only this browser can use it.
+    expect(page).to_have_url(live_server.url + "/account/confirm-email/")
+    expect_styled(page)
+    screenshot("02-code")
     customer = User.objects.get(email="lea.moreau@example.com")
     assert (customer.first_name, customer.last_name) == ("Léa", "Moreau")
-    assert customer.is_active is False
     assert customer.email_verified_at is None
     consents = consent_current(customer=customer)
     assert not any(consents[p] for p in (Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.MARKETING_SOCIAL))
     sent = [m for m in mail.outbox if m.to == ["lea.moreau@example.com"]]
     assert len(sent) == 1
-    assert "/account/signup/verify/" in sent[0].body
+    page.locator('input[name="code"]').fill(code_in(sent[0]))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(live_server.url + "/account/")
+    expect(page.get_by_role("heading", name="Hello Léa")).to_be_visible()
+    customer.refresh_from_db()
+    assert customer.email_verified_at is not None
+
+    # Two-step login from the profile.
+    main_nav(page).get_by_role("link", name="Profile", exact=True).click()
+    page.locator("#security").get_by_role("link", name="Turn on").click()
+    page.get_by_role("link", name="Activate").first.click()
+    if "/reauthenticate/" in page.url:
+        page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator('input[name="code"]').fill(totp_code(secret))
+    expect_styled(page)
+    screenshot("03-totp")
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_text("Recovery Codes").first).to_be_visible()
+    screenshot("04-totp-on")
+
+    page.get_by_role("button", name="Log out").click()
+    page.goto(live_server.url + "/account/login/")
+    page.get_by_label("Email address").fill("lea.moreau@example.com")
+    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/account/2fa/authenticate/$"))
+    page.locator('input[name="code"]').fill(totp_code(secret, offset=1))
+    screenshot("05-code-asked")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(live_server.url + "/account/")
+    expect(page.get_by_role("heading", name="Hello Léa")).to_be_visible()
+    assert ConnectionLog.objects.filter(customer=customer, success=True).count() == 2
 
 
 def test_wrong_password_shows_the_error(page: Page, live_server, screenshot, transactional_db):

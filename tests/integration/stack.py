@@ -4,6 +4,7 @@ Every process gets its own temporary PRIVATE_ROOT, erasure journal, mail folder,
 its queues under a prefix of its own on the test Redis, and the test database; nothing under .run/ is read.
 """
 
+import base64
 import email
 import email.policy
 import http.client
@@ -61,6 +62,8 @@ class Stack:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "SUPPRESSION_KEY": secrets.token_urlsafe(32),
             "ERASURE_HASH_KEY": secrets.token_urlsafe(32),
+            "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+            "CREDENTIALS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     port: int = field(default_factory=free_port)
@@ -78,7 +81,7 @@ class Stack:
         return self.tmp / "private"
 
     def env(self, **extra):
-        """The environment of a production process; SUPPRESSION_KEY and ERASURE_HASH_KEY are required there."""
+        """The environment of a production process; every key (SUPPRESSION_KEY, ERASURE_HASH_KEY, ...) is required."""
         base = {
             key: value
             for key, value in os.environ.items()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Order, User
@@ -65,10 +66,25 @@ def test_a_login_older_than_15_minutes_sends_the_dpo_to_log_in_again(client, ali
     with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
         response = client.post(_erase_url(alice_asks), {"confirm_email": "alice@example.com", "response": "Done."})
 
-    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
     assert "next=" in response["Location"]
     assert User.objects.get(pk=alice.pk).email == "alice@example.com"
-    assert "_auth_user_id" not in client.session
+
+
+def test_a_login_elsewhere_does_not_refresh_an_old_session(alice_asks, dpo, alice, password):
+    # Two sessions of the same DPO (issue 9, finding 6): the old one stays old whatever the other does.
+    old, fresh = Client(), Client()
+    _login(old, dpo, NOW)
+    _login(fresh, dpo, NOW + timedelta(minutes=20))
+    data = {"confirm_email": "alice@example.com", "response": "Done."}
+    with time_machine.travel(NOW + timedelta(minutes=21), tick=False):
+        refused = old.post(_erase_url(alice_asks), data)
+        assert refused.status_code == 302 and refused["Location"].startswith(reverse("account_reauthenticate"))
+        assert User.objects.get(pk=alice.pk).email == "alice@example.com"
+        done = fresh.post(_erase_url(alice_asks), data)
+
+    assert done.status_code == 302
+    assert User.objects.get(pk=alice.pk).state == User.State.ERASED
 
 
 def test_a_recent_login_and_the_right_email_complete_the_request(client, alice_asks, dpo, alice):

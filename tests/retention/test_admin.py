@@ -68,7 +68,7 @@ def test_a_hold_is_never_edited_or_deleted_only_lifted_after_a_recent_login(dpo_
 
     with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
         stale = dpo_now.post(changelist, {"action": "lift", "_selected_action": [hold.pk]})
-    assert stale.status_code == 302 and stale["Location"].startswith(reverse("admin:login"))
+    assert stale.status_code == 302 and stale["Location"].startswith(reverse("account_reauthenticate"))
     assert LegalHold.objects.get().lifted_at is None
 
     with time_machine.travel(NOW, tick=False):
