@@ -315,6 +315,8 @@ CONTROLLER_NAME = env("CONTROLLER_NAME", default="Example Hosting SAS")
 CONTROLLER_ADDRESS = env("CONTROLLER_ADDRESS", default="1 rue de l'Exemple, 74000 Annecy, France")
 CONTROLLER_EMAIL = env("CONTROLLER_EMAIL", default="contact@example.com")
 HOSTING_LOCATION = env("HOSTING_LOCATION", default="France (European Union)")
+# The terms of service, linked from the sign-up form next to the privacy policy (a page of the company's site).
+TERMS_URL = env("TERMS_URL", default="")
 PRIVACY_POSTAL_ADDRESS = env("PRIVACY_POSTAL_ADDRESS", default=f"Data protection officer, {CONTROLLER_ADDRESS}")
 
 # How long after a substantial policy change every page shows a notice (R43).

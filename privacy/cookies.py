@@ -166,5 +166,9 @@ def banner_state(request) -> dict:
 
 
 def cookie_context(request):
-    """Template context processor: `cookie_consent` on every page (the banner lives in base.html)."""
-    return {"cookie_consent": banner_state(request), "policy_notice": policy_notice()}
+    """Template context processor: the banner's state, the policy notice and the terms' address on every page."""
+    return {
+        "cookie_consent": banner_state(request),
+        "policy_notice": policy_notice(),
+        "terms_url": settings.TERMS_URL,
+    }

@@ -294,3 +294,12 @@ def test_a_substantial_version_is_announced_on_every_page_for_a_month(client, pr
     cache.clear()
     with time_machine.travel(datetime(2027, 1, 5, tzinfo=PARIS), tick=False):
         assert "Our privacy policy changed on" not in client.get("/privacy/request/").content.decode()
+
+
+def test_the_sign_up_form_links_the_policy_and_the_terms(client, db, settings):
+    settings.TERMS_URL = "https://www.example.com/terms/"
+
+    text = client.get("/account/signup/").content.decode()
+
+    assert 'href="/privacy/"' in text.split('name="accept_terms"')[1][:600]
+    assert 'href="https://www.example.com/terms/"' in text
