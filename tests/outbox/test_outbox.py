@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _send(to="alice@example.com", **context):
     mail_send(
         to=to,
-        template="signup_verify",
-        context={"customer": {"first_name": "Alice"}, "link": "https://x/verify/abc/", "hours": 72, **context},
+        template="allauth",
+        context={"subject_text": "Confirm your address", "text_body": "Open https://x/verify/abc/", **context},
         language="fr",
     )
 
@@ -40,7 +40,7 @@ def test_a_mail_is_a_row_written_in_its_causes_transaction(alice, django_capture
         Status.PENDING,
         "alice@example.com",
         alice,
-        "signup_verify",
+        "allauth",
         "fr",
     )
     assert "https://x/verify/abc/" in row.text and "https://x/verify/abc/" in row.html
