@@ -46,6 +46,9 @@ KEPT = {
     ("privacy_datasubjectrequest", "requester_name"): "the erasure request itself: proof it was answered (Art. 5(2))",
     ("privacy_datasubjectrequest", "details"): "the requests' file, kept whole as proof for 5 years (Art. 5(2))",
     ("retention_legalhold", "reason"): "proof of why data was kept past its period (Art. 5(2)), with the account",
+    # Queued after the erasure, in its transaction: the answer must reach the person (Art. 12(3)); once sent its
+    # body is blanked, and the row goes with the sent mail after MAIL_OUTBOX_RETENTION_DAYS (outbox_sent_delete).
+    ("outbox_outgoingmail", "recipient"): "the answer telling the person the erasure was done, until it is purged",
 }
 
 
