@@ -7,7 +7,8 @@ PY=.venv/bin/python
 started=$(date +%s)
 
 # The local site's folder (.run/, make run's state): listed before and after, and the run fails if it changed.
-local_site_listing() { [ -d .run ] && find .run -printf '%p %s %T@\n' | sort || true; }
+# Files only: what the local site holds (an empty folder made by a cache backend is not its data).
+local_site_listing() { [ -d .run ] && find .run -type f -printf '%p %s %T@\n' | sort || true; }
 run_before=$(local_site_listing)
 local_site_unchanged() {
     if [ -f .run/run.pid ] && kill -0 "$(cat .run/run.pid)" 2>/dev/null; then

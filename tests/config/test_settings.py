@@ -4,6 +4,7 @@ its keys (finding 4); development makes its secret key once per checkout in the 
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ PRODUCTION = {
     "ERASURE_HASH_KEY": "era-" + "9zR2x7Qp" * 8,
     "AUDIT_CHAIN_KEY": "aud-" + "R2x7Qp9z" * 8,
     "ALLOWED_HOSTS": "client.example.com",
+    # Production processes keep their state (file cache) in a folder of their own, never the checkout's .run/.
+    "RUN_DIR": tempfile.mkdtemp(prefix="gdpr-prod-check-"),
     "DATABASE_URL": "sqlite:////tmp/gdpr-check.sqlite3",
     "CREDENTIALS_KEYS": "Ttk7Tl3Hb2w8n0bNrS6bVZ0i3cGx0Jx2m4K9y1t0E5Q=",
 }
