@@ -32,6 +32,9 @@ from privacy.models.requests import OPEN_STATUSES, Kind, Status
 from privacy.services.requests import request_assign, request_file
 from privacy.templatetags.privacy_tags import in_full
 
+# The kinds of request answered with an export of the person's data (R20, R27).
+EXPORT_KINDS = (Kind.ACCESS, Kind.PORTABILITY)
+
 # Inlines other apps add for their records attached to a request (exports adds its builds in exports/admin.py).
 REQUEST_INLINES = []
 
@@ -57,24 +60,46 @@ def countdown(req, now=None):
 
 
 class DeadlineFilter(admin.SimpleListFilter):
+    """The queue opens on the open requests (R15); closed ones, or all, are one click away in this filter."""
+
     title = _("deadline")
     parameter_name = "deadline"
+    DEFAULT = "open"
 
     def lookups(self, request, model_admin):
         return (
             ("open", _("Open")),
             ("overdue", _("Overdue")),
             ("due_soon", _("Due within %(days)d days") % {"days": settings.DSR_DUE_SOON_DAYS}),
+            ("closed", _("Closed")),
+            ("all", _("All, closed included")),
         )
+
+    def value(self):
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):
+        # No "All" on top as Django puts it: without a parameter this filter shows the open requests.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name])
+                if lookup == self.DEFAULT
+                else changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        if self.value() == "open":
+        value = self.value()
+        if value == "open":
             return queryset.open()
-        if self.value() == "overdue":
+        if value == "overdue":
             return queryset.overdue(now)
-        if self.value() == "due_soon":
+        if value == "due_soon":
             return queryset.due_soon(now)
+        if value == "closed":
+            return queryset.exclude(status__in=OPEN_STATUSES)
         return queryset
 
 
@@ -326,7 +351,7 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
                     "url": self._erase_url(obj),
                 }
             )
-        if obj.is_open and request.user.has_perm("exports.add_exportjob"):
+        if obj.is_open and obj.kind in EXPORT_KINDS and request.user.has_perm("exports.add_exportjob"):
             url = reverse("admin:exports_exportjob_build_for_request", args=[obj.pk])
             actions.append({"label": _("Build the export"), "url": url})
         return actions
@@ -388,6 +413,16 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
         form_class = QUEUE_ACTIONS[action]
         if action == "complete" and req.kind == Kind.ERASURE:
             return redirect(self._erase_url(req))
+        if not form_class.applies(req, timezone.now()):
+            # The page of a step that no longer applies (an extension already made, a closed request) is refused
+            # when it is opened, not only when it is submitted.
+            self.message_user(
+                request,
+                _("“%(action)s” does not apply to request %(ref)s as it stands (%(status)s).")
+                % {"action": form_class.title, "ref": req.reference, "status": req.get_status_display()},
+                messages.WARNING,
+            )
+            return redirect(self._change_url(req))
         form = form_class(request.POST if request.method == "POST" else None, req=req, admin_site=self.admin_site)
         if form.is_bound and form.is_valid():
             try:

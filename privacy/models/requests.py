@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import categories, deadlines
@@ -268,7 +268,12 @@ class RequestEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.from_status}→{self.to_status}"
+        # The title of the event's row on the request page: local time and the statuses' labels, as the row shows.
+        when = formats.date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        steps = " → ".join(
+            str(label) for label in (self.get_from_status_display(), self.get_to_status_display()) if label
+        )
+        return f"{when}: {steps}" if steps else when
 
 
 class PendingPublicRequest(models.Model):
