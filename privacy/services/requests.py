@@ -23,8 +23,8 @@ from privacy import deadlines
 from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
 from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
-from privacy.templatetags.privacy_tags import day_in_full
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
+from privacy.templatetags.privacy_tags import day_in_full
 from retention.rules import RULES
 
 PUBLIC_SALT = "privacy.public-request"
