@@ -253,9 +253,13 @@ class RequestEvent(AppendOnlyModel):
         STAFF = "staff", _("Our data protection team")
         SYSTEM = "system", _("Automatic")
 
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="events")
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="events", verbose_name=_("request")
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
+    )
     actor_role = models.CharField(_("by"), max_length=8, choices=Role.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
@@ -315,8 +319,12 @@ class RestrictionQuerySet(models.QuerySet):
 class Restriction(models.Model):
     """Art. 18: while active, no marketing or analytics, and for grounds (b)/(c) no retention erasure (R24)."""
 
-    customer = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="restrictions")
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="restrictions")
+    customer = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("customer")
+    )
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("request")
+    )
     ground = models.CharField(_("ground"), max_length=1, choices=RestrictionGround.choices)
     starts_at = models.DateTimeField(_("starts at"), default=timezone.now)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
@@ -359,12 +367,16 @@ class SuppressionEntry(models.Model):
 class RecipientNotification(models.Model):
     """Art. 19: one recipient to tell about a rectification, erasure or restriction (R22)."""
 
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="notifications")
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("request")
+    )
     recipient = models.CharField(_("recipient"), max_length=300)
     categories = models.CharField(_("categories concerned"), max_length=500)
     notified_at = models.DateTimeField(_("told on"), null=True, blank=True)
     impossible_reason = models.TextField(_("why it was impossible or disproportionate"), blank=True)
-    done_by = models.ForeignKey(STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
 
     class Meta:
         verbose_name = _("recipient to notify")
