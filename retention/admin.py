@@ -5,11 +5,14 @@ Erasure for a request is run from the request queue (privacy/admin/erasure.py).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,10 +24,23 @@ from retention.rules import RULES, SKIP_REASONS
 from retention.services import counts_line, hold_lift
 
 
+def personal_data_types():
+    """The record types a hold may name: the models of the personal-data registry, never permissions and the like."""
+    ids = [ContentType.objects.get_for_model(entry.model).pk for entry in registry.entries()]
+    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
+
+
 class LegalHoldForm(forms.ModelForm):
     class Meta:
         model = LegalHold
         fields = ("customer", "content_type", "object_id", "reason", "reference", "ends_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "content_type" in self.fields:
+            field = self.fields["content_type"]
+            field.queryset = personal_data_types()
+            field.label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name).capitalize()
 
     def clean(self):
         data = super().clean()
@@ -49,7 +65,7 @@ class LegalHoldAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "lifted_at", "created_at")
     search_fields = ("reference", "reason", "customer__email")
     list_select_related = ("customer", "author", "content_type")
-    raw_id_fields = ("customer",)
+    autocomplete_fields = ("customer",)
     actions = ["lift"]
     date_hierarchy = "created_at"
 
@@ -70,7 +86,13 @@ class LegalHoldAdmin(admin.ModelAdmin):
     def record_link(self, obj):
         if not obj.content_type_id:
             return "-"
-        return f"{obj.content_type} #{obj.object_id}"
+        model = obj.content_type.model_class()
+        label = f"{capfirst(model._meta.verbose_name)} #{obj.object_id}"
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.object_id])
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=gettext_lazy("in force"), boolean=True)
     def in_force(self, obj):

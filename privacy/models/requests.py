@@ -361,7 +361,7 @@ class SuppressionEntry(models.Model):
         verbose_name_plural = _("suppression list")
 
     def __str__(self):
-        return f"{self.kind} {self.digest[:12]}…"
+        return f"{self.get_kind_display()} {self.digest[:12]}…"
 
 
 class RecipientNotification(models.Model):

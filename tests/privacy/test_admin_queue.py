@@ -296,8 +296,7 @@ def _notification_post(req, row, **values):
         "notifications-MAX_NUM_FORMS": "1000",
         "notifications-0-id": str(row.pk),
         "notifications-0-request": str(req.pk),
-        "notifications-0-notified_at_0": values.get("date", ""),
-        "notifications-0-notified_at_1": values.get("time", ""),
+        "notifications-0-notified_at": f"{values['date']}T{values['time']}" if "date" in values else "",
         "notifications-0-impossible_reason": values.get("reason", ""),
         "events-TOTAL_FORMS": "1",
         "events-INITIAL_FORMS": "1",
@@ -329,6 +328,20 @@ def test_staff_tick_off_each_recipient_with_a_date_or_a_reason(dpo_client, dpo, 
     inline = next(f for f in page.context["inline_admin_formsets"] if f.opts.model is RecipientNotification)
     assert inline.has_change_permission and not (inline.has_add_permission or inline.has_delete_permission)
     assert 'name="notifications-0-DELETE"' not in _html(page)
+
+
+def test_the_recipients_have_one_date_and_time_input_each_and_the_zone_is_said_once(dpo_client, db):
+    """Issue 14: separate date and time widgets, and the time-zone note repeated under each of five rows."""
+    req = _file(kind="erasure")
+    for name in ("Stripe", "Host", "Accountant", "Registrar", "Mailer"):
+        RecipientNotification.objects.create(request=req, recipient=name, categories="Payments")
+
+    html = _html(dpo_client.get(_url("change", req)))
+
+    assert len(re.findall(r'<input type="datetime-local" name="notifications-\d-notified_at"', html)) == 5
+    assert "notified_at_0" not in html and "notified_at_1" not in html
+    assert html.count('title="Date and time, Europe/Paris time."') == 1
+    assert "vDateField" not in html
 
 
 def test_a_recipient_cannot_be_told_in_the_future(dpo_client, db):

@@ -104,3 +104,13 @@ def test_building_an_export_is_offered_only_for_access_and_portability(dpo_clien
     if not offered:
         assert opened["Location"] == reverse("admin:privacy_datasubjectrequest_change", args=[req.pk])
         assert not DataSubjectRequest.objects.get(pk=req.pk).exports.exists()
+
+
+def test_the_suppression_list_filters_by_source_labels_not_codes(dpo_client):
+    from privacy.services.suppression import suppression_add
+
+    suppression_add(email="stop@example.org", source="sms_stop")
+
+    html = dpo_client.get(reverse("admin:privacy_suppressionentry_changelist")).content.decode()
+
+    assert "SMS reply STOP" in html and ">sms_stop<" not in html and "sms_stop</a>" not in html

@@ -122,3 +122,34 @@ def test_the_dpo_group_may_hold_erase_and_read_runs_but_not_delete(dpo):
         ]
     )
     assert not dpo.has_perm("retention.delete_legalhold")
+
+
+def test_the_hold_form_finds_the_customer_by_autocomplete_and_offers_only_personal_data_record_types(dpo_now, alice):
+    """Issue 14: the form asked for a raw customer id and offered every model, permissions and content types too."""
+    with time_machine.travel(NOW, tick=False):
+        response = dpo_now.get(reverse("admin:retention_legalhold_add"))
+        html = response.content.decode()
+        found = dpo_now.get(
+            reverse("admin:autocomplete"),
+            {"term": "alice", "app_label": "retention", "model_name": "legalhold", "field_name": "customer"},
+        )
+
+    assert 'class="admin-autocomplete' in html and "vForeignKeyRawIdAdminField" not in html
+    assert found.status_code == 200 and alice.email in found.content.decode()
+    choices = response.context["adminform"].form.fields["content_type"].queryset
+    labels = {f"{ct.app_label}.{ct.model}" for ct in choices}
+    assert "accounts.order" in labels and "accounts.invoice" in labels
+    assert not labels & {"auth.permission", "contenttypes.contenttype", "auth.group", "sessions.session"}
+    assert ">Order<" in html and "Customers | order" not in html
+
+
+def test_a_hold_on_a_record_type_outside_the_registry_is_refused(dpo_now, alice):
+    permission = ContentType.objects.get(app_label="auth", model="permission")
+    with time_machine.travel(NOW, tick=False):
+        response = dpo_now.post(
+            reverse("admin:retention_legalhold_add"),
+            {"content_type": permission.pk, "object_id": 1, "reason": "Test", "ends_at_0": "", "ends_at_1": ""},
+        )
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not LegalHold.objects.exists()
