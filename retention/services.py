@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Domain, Invoice, Service
 from privacy.deadlines import full_date_format
 from privacy.models import DataSubjectRequest
 from privacy.registry import Keep, registry
@@ -129,6 +130,11 @@ class Preview:
     blockers: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     kept: list = field(default_factory=list)
+    # The records behind the blockers and the consequences, for the page to link to and act on (issue 14).
+    active_services: list = field(default_factory=list)
+    renewing_domains: list = field(default_factory=list)
+    unpaid_invoices: list = field(default_factory=list)
+    holds: list = field(default_factory=list)
 
     @property
     def total(self):
@@ -204,6 +210,16 @@ def _blockers(customer, at, *, for_request=None):
     return found
 
 
+def _records_in_the_way(preview, customer, at):
+    """What blocks the erasure (services, holds) and what it leaves to settle (renewing domains, unpaid invoices)."""
+    preview.active_services = list(customer.services.filter(status=Service.Status.ACTIVE).order_by("name"))
+    preview.renewing_domains = list(
+        customer.domains.filter(status=Domain.Status.ACTIVE, auto_renew=True).order_by("expires_at", "name")
+    )
+    preview.unpaid_invoices = list(customer.invoices.filter(status=Invoice.Status.UNPAID).order_by("issued_at"))
+    preview.holds = list(LegalHold.objects.active(at).filter(customer=customer).order_by("created_at"))
+
+
 def erasure_preview(*, customer=None, email="", request=None, at=None) -> Preview:
     """Per category, what an erasure would delete, anonymise and keep (with why), and what blocks it now.
 
@@ -224,6 +240,7 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
         engine.predict_customers(user._base_manager.filter(pk=customer.pk), counts=counts, held=held, at=at)
         tombstone = counts["rows"].get(user._meta.label, {}).get("anonymised")
         preview.customer_row = "anonymised" if tombstone else "deleted"
+        _records_in_the_way(preview, customer, at)
 
         def rows(entry, left_out):
             return engine.entry_rows(entry, ids=[customer.pk], emails=[customer.email.lower()], held=left_out, at=at)
