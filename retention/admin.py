@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
 from retention.services import counts_line, hold_lift
+from retention.tasks import retention_nightly
 
 
 def personal_data_types():
@@ -115,9 +118,13 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return None
 
 
+# Who may start the retention job by hand: the DPO (the Management group only reads the runs).
+RUN_PERMISSION = "retention.erase_customer"
+
+
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyAdmin):
-    list_display = ("rule", "as_of", "status", "started_at", "finished_at", "summary")
+    list_display = ("rule", "as_of", "dry_run", "status", "started_at", "finished_at", "summary")
     list_filter = ("rule", "as_of", "dry_run")
     search_fields = ("rule",)
     date_hierarchy = "started_at"
@@ -130,7 +137,49 @@ class RetentionRunAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.rules_view)
-        return [path("rules/", view, name="retention_rules"), *super().get_urls()]
+        run = self.admin_site.admin_view(self.run_now_view)
+        return [
+            path("rules/", view, name="retention_rules"),
+            path("run-now/", run, name="retention_run_now"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_run_now": request.user.has_perm(RUN_PERMISSION)}
+        return super().changelist_view(request, extra_context)
+
+    def run_now_view(self, request):
+        """The DPO starts the nightly job now: a dry run at once, a real run after a confirmation page.
+
+        The job goes to the retention queue like the nightly one (retention.tasks.retention_nightly), once the
+        request's transaction has committed; its runs appear in this list, dry ones marked.
+        """
+        if not request.user.has_perm(RUN_PERMISSION):
+            raise PermissionDenied
+        dry_run = request.POST.get("mode", request.GET.get("mode")) != "real"
+        if request.method == "POST":
+            # A real run deletes and anonymises: a login in this session within 15 minutes (R69).
+            if not dry_run and (response := reauthentication_response(request)) is not None:
+                return response
+            # Nothing is lost if this never leaves: nothing was promised but a run, and the nightly one still runs.
+            transaction.on_commit(lambda: retention_nightly.delay(dry_run=dry_run))
+            self.message_user(
+                request,
+                _("A dry run of every rule is queued: its counts appear below, marked as dry runs, when it ends.")
+                if dry_run
+                else _("A run of every rule is queued: it appears below when it starts."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse(f"{self.admin_site.name}:retention_retentionrun_changelist"))
+        if dry_run:
+            return redirect(reverse(f"{self.admin_site.name}:retention_retentionrun_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Run every retention rule now?"),
+            "opts": self.model._meta,
+            "rules": list(RULES.values()),
+        }
+        return TemplateResponse(request, "admin/retention/run_now.html", context)
 
     def rules_view(self, request):
         """Every rule with the period in force, its legal limits, and its last run (read-only, R47)."""

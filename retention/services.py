@@ -43,8 +43,11 @@ def as_of_instant(as_of: date):
     return timezone.now() if as_of == today() else start_of_day(as_of)
 
 
-def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -> dict:
-    """Apply (or with dry_run, only count) one rule as of a day; a real run is stored with its counts."""
+def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None, record=None) -> dict:
+    """Apply (or with dry_run, only count) one rule as of a day; a real run is stored with its counts.
+
+    record=True also stores a dry run (marked so), for the DPO who asked for one from the back-office to read.
+    """
     if rule not in RULES:
         raise ValueError(f"unknown retention rule {rule!r}")
     as_of = as_of or today()
@@ -57,7 +60,10 @@ def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -
         before=frozenset(before),
     )
     ctx.refresh_holds()
-    run = None if dry_run else RetentionRun.objects.create(rule=rule, as_of=as_of, started_at=timezone.now())
+    record = not dry_run if record is None else record
+    run = None
+    if record:
+        run = RetentionRun.objects.create(rule=rule, as_of=as_of, dry_run=dry_run, started_at=timezone.now())
     ctx.run_id = run and run.pk
     try:
         for sweep in SWEEPS[rule]:
@@ -73,7 +79,7 @@ def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -
     return ctx.counts
 
 
-def retention_run(*, as_of=None, dry_run=False, rules=None) -> dict:
+def retention_run(*, as_of=None, dry_run=False, rules=None, record=None) -> dict:
     """Every rule (or the named ones) in RUN_ORDER as of a day; {rule: counts}, with "error" for a rule that failed.
 
     A failing rule does not stop the others: each rule's work is independent and the next night retries it.
@@ -83,7 +89,7 @@ def retention_run(*, as_of=None, dry_run=False, rules=None) -> dict:
     results, done = {}, []
     for name in names:
         try:
-            results[name] = rule_apply(rule=name, as_of=as_of, dry_run=dry_run, before=done)
+            results[name] = rule_apply(rule=name, as_of=as_of, dry_run=dry_run, before=done, record=record)
             done.append(name)
         except Exception as e:
             log.exception("retention rule %s failed", name)

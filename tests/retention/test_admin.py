@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
@@ -153,3 +154,66 @@ def test_a_hold_on_a_record_type_outside_the_registry_is_refused(dpo_now, alice)
 
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not LegalHold.objects.exists()
+
+
+RUN_NOW = reverse("admin:retention_run_now")
+CHANGELIST = reverse("admin:retention_retentionrun_changelist")
+
+
+def _old_connection(customer):
+    return factories.ConnectionLogFactory(customer=customer, created_at=NOW - timedelta(days=500))
+
+
+def test_the_dpo_queues_a_dry_run_that_stores_its_counts_and_changes_nothing(
+    dpo_now, alice, django_capture_on_commit_callbacks
+):
+    """Issue 14: retention runs had no "dry run now" button."""
+    old = _old_connection(alice)
+    with time_machine.travel(NOW, tick=False):
+        page = dpo_now.get(CHANGELIST).content.decode()
+        with django_capture_on_commit_callbacks(execute=True) as jobs:
+            response = dpo_now.post(RUN_NOW, {"mode": "dry"})
+
+    assert f'action="{RUN_NOW}"' in page and "Dry run now" in page and f'href="{RUN_NOW}?mode=real"' in page
+    assert response.status_code == 302 and response["Location"] == CHANGELIST and len(jobs) == 1
+    runs = RetentionRun.objects.all()
+    assert {run.rule for run in runs} == set(RULES) and all(run.dry_run for run in runs)
+    assert runs.get(rule="connection_log_delete").counts["matched"] >= 1
+    assert type(old).objects.filter(pk=old.pk).exists()
+
+
+def test_a_real_run_asks_for_confirmation_and_a_recent_login_first(dpo_now, alice, django_capture_on_commit_callbacks):
+    old = _old_connection(alice)
+    with time_machine.travel(NOW, tick=False):
+        confirm = dpo_now.get(RUN_NOW, {"mode": "real"})
+    with (
+        time_machine.travel(NOW + timedelta(minutes=16), tick=False),
+        django_capture_on_commit_callbacks(execute=True) as late_jobs,
+    ):
+        late = dpo_now.post(RUN_NOW, {"mode": "real"})
+    assert confirm.status_code == 200 and "Yes, run every rule now" in confirm.content.decode()
+    assert late.status_code == 302 and late["Location"].startswith(reverse("account_reauthenticate"))
+    assert late_jobs == [] and not RetentionRun.objects.exists()
+
+    with (
+        time_machine.travel(NOW + timedelta(minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True) as jobs,
+    ):
+        done = dpo_now.post(RUN_NOW, {"mode": "real"})
+
+    assert done.status_code == 302 and len(jobs) == 1
+    assert not RetentionRun.objects.filter(dry_run=True).exists() and RetentionRun.objects.count() == len(RULES)
+    assert not type(old).objects.filter(pk=old.pk).exists()
+
+
+def test_only_the_dpo_may_start_a_run(client, django_capture_on_commit_callbacks):
+    manager = factories.StaffFactory(email="boss@example.com")
+    manager.groups.add(Group.objects.get(name="Management"))
+    client.force_login(manager)
+
+    page = client.get(CHANGELIST)
+    with django_capture_on_commit_callbacks(execute=True) as jobs:
+        refused = client.post(RUN_NOW, {"mode": "dry"})
+
+    assert page.status_code == 200 and RUN_NOW not in page.content.decode()
+    assert refused.status_code == 403 and jobs == [] and not RetentionRun.objects.exists()
