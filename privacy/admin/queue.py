@@ -25,6 +25,7 @@ from privacy.admin.base import QueueOnly, can_work_queue
 from privacy.admin.erasure import ErasurePage
 from privacy.admin.forms import QUEUE_ACTIONS, LogRequestForm
 from privacy.admin.inlines import RecipientNotificationInline, RequestEventInline
+from privacy.admin.queue_filters import DeadlineFilter, KindFilter, staff_kind
 from privacy.admin.restrictions import restriction_banner
 from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, RecipientNotification
@@ -59,50 +60,6 @@ def countdown(req, now=None):
     return format_html('<span class="queue-days">{}</span>', text)
 
 
-class DeadlineFilter(admin.SimpleListFilter):
-    """The queue opens on the open requests (R15); closed ones, or all, are one click away in this filter."""
-
-    title = _("deadline")
-    parameter_name = "deadline"
-    DEFAULT = "open"
-
-    def lookups(self, request, model_admin):
-        return (
-            ("open", _("Open")),
-            ("overdue", _("Overdue")),
-            ("due_soon", _("Due within %(days)d days") % {"days": settings.DSR_DUE_SOON_DAYS}),
-            ("closed", _("Closed")),
-            ("all", _("All, closed included")),
-        )
-
-    def value(self):
-        return super().value() or self.DEFAULT
-
-    def choices(self, changelist):
-        # No "All" on top as Django puts it: without a parameter this filter shows the open requests.
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string(remove=[self.parameter_name])
-                if lookup == self.DEFAULT
-                else changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        value = self.value()
-        if value == "open":
-            return queryset.open()
-        if value == "overdue":
-            return queryset.overdue(now)
-        if value == "due_soon":
-            return queryset.due_soon(now)
-        if value == "closed":
-            return queryset.exclude(status__in=OPEN_STATUSES)
-        return queryset
-
-
 class AssigneeFilter(admin.SimpleListFilter):
     title = _("assignee")
     parameter_name = "assigned"
@@ -130,13 +87,13 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
         "days_left",
         "status_and_flags",
         "assigned_to",
-        "kind",
+        "kind_label",
         "requester",
         "channel",
         "received",
     )
     list_display_links = ("reference",)
-    list_filter = (DeadlineFilter, "status", "kind", "channel", AssigneeFilter, "possibly_repetitive")
+    list_filter = (DeadlineFilter, "status", KindFilter, "channel", AssigneeFilter, "possibly_repetitive")
     search_fields = ("reference", "requester_email", "requester_name")
     list_select_related = ("customer", "assignee")
     # Each row is eleven rendered cells: 100 per page made the queue ~20x a bare page under load (bench/web.py);
@@ -152,7 +109,7 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
     actions = ["assign_to_me"]
     inlines = [RecipientNotificationInline, RequestEventInline]
     fieldsets = (
-        (None, {"fields": ("reference", "kind", "status", "channel", "repetitive_note")}),
+        (None, {"fields": ("reference", "kind_label", "status", "channel", "repetitive_note")}),
         (
             _("Requester"),
             {"fields": ("requester_name", "requester_email", "customer", "is_guardian", "details")},
@@ -205,6 +162,10 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_deadline()
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return staff_kind(obj)
 
     @admin.display(description=_("requester"), ordering="requester_name")
     def requester(self, obj):
@@ -466,7 +427,7 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
     def _summary(self, req):
         return [
             (_("Reference"), req.reference),
-            (_("Kind"), req.get_kind_display()),
+            (_("Kind"), staff_kind(req)),
             (_("Requester"), self.requester(req)),
             (_("Status"), req.get_status_display()),
             (_("Received at"), formats.date_format(timezone.localtime(req.received_at), "DATETIME_FORMAT")),

@@ -261,8 +261,8 @@ class RequestEvent(AppendOnlyModel):
         STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
     )
     actor_role = models.CharField(_("by"), max_length=8, choices=Role.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    from_status = models.CharField(_("previous status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     visible_to_subject = models.BooleanField(_("shown to the person"), default=True)
 

@@ -114,3 +114,17 @@ def test_the_suppression_list_filters_by_source_labels_not_codes(dpo_client):
     html = dpo_client.get(reverse("admin:privacy_suppressionentry_changelist")).content.decode()
 
     assert "SMS reply STOP" in html and ">sms_stop<" not in html and "sms_stop</a>" not in html
+
+
+def test_the_queue_names_kinds_and_statuses_in_the_staffs_own_words_in_french(dpo_client, dpo):
+    """Issue 14: staff-facing text spoke in the person's voice ("Effacement de mes données", "Vos demandes")."""
+    _speak(dpo, "fr")
+    with time_machine.travel(FILED, tick=False):
+        req = services.request_verify_identity(_file(kind="erasure"), actor=dpo)
+
+    queue = dpo_client.get(reverse("admin:privacy_datasubjectrequest_changelist")).content.decode()
+    page = dpo_client.get(reverse("admin:privacy_datasubjectrequest_change", args=[req.pk])).content.decode()
+
+    assert ">Effacement<" in queue and "de mes données" not in queue
+    assert "de mes données" not in page
+    assert "Ancien statut" in page and "Expéditeur" not in page
