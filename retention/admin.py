@@ -53,7 +53,8 @@ class LegalHoldForm(forms.ModelForm):
         if content_type and object_id is None or object_id is not None and not content_type:
             raise ValidationError(_("A record is named by its kind and its id."))
         if content_type and not content_type.model_class()._base_manager.filter(pk=object_id).exists():
-            raise ValidationError(_("There is no %(kind)s with id %(id)s.") % {"kind": content_type, "id": object_id})
+            kind = content_type.model_class()._meta.verbose_name
+            raise ValidationError(_("There is no %(kind)s with id %(id)s.") % {"kind": kind, "id": object_id})
         if data.get("ends_at") and data["ends_at"] <= timezone.now():
             raise ValidationError(_("The end of a hold must be in the future."))
         return data

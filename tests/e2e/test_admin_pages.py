@@ -156,6 +156,7 @@ def _pages(data):
         "admin-retention-runs": reverse("admin:retention_retentionrun_changelist"),
         "admin-run-now": reverse("admin:retention_run_now") + "?mode=real",
         "admin-suppression": reverse("admin:privacy_suppressionentry_changelist"),
+        "admin-customer": reverse("admin:accounts_user_change", args=[data["alice"].pk]),
     }
 
 
