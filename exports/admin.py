@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +22,6 @@ from exports.models import DownloadLog, ExportJob, Status, Transmission
 from exports.services import ExportError, export_for_request, export_retry, transmission_request
 from privacy.admin.queue import EXPORT_KINDS, REQUEST_INLINES
 from privacy.models import DataSubjectRequest
-from privacy.templatetags.privacy_tags import in_full
 
 
 def _download_cell(job):
@@ -30,7 +30,7 @@ def _download_cell(job):
             '<a href="{}">{}</a> ({})',
             reverse("exports:download", args=[job.pk]),
             _("Download the ZIP (logged)"),
-            _("until %(date)s") % {"date": in_full(job.expires_at)},
+            _("until %(date)s") % {"date": formats.date_format(timezone.localtime(job.expires_at), "DATE_FORMAT")},
         )
     if job.is_expired():
         return _("Deleted when it expired; the record stays.")

@@ -125,12 +125,20 @@ RUN_PERMISSION = "retention.erase_customer"
 
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyAdmin):
-    list_display = ("rule", "as_of", "dry_run", "status", "started_at", "finished_at", "summary")
+    list_display = ("rule_label", "as_of", "dry_run", "status", "started_at", "finished_at", "summary")
     list_filter = ("rule", "as_of", "dry_run")
     search_fields = ("rule",)
     date_hierarchy = "started_at"
     readonly_fields = ("rule", "as_of", "dry_run", "started_at", "finished_at", "summary", "counts", "error")
     change_list_template = "admin/retention/retentionrun/change_list.html"
+
+    @admin.display(description=gettext_lazy("rule"), ordering="rule")
+    def rule_label(self, obj):
+        # What the rule governs, in words; its code stays beside it, as the command and the logs print it.
+        rule = RULES.get(obj.rule)
+        if rule is None:
+            return obj.rule
+        return format_html("{}<br><small><code>{}</code></small>", rule.data, obj.rule)
 
     @admin.display(description=gettext_lazy("counts"))
     def summary(self, obj):
