@@ -68,8 +68,8 @@ class PendingNoticeAdmin(QueueOnly, admin.ModelAdmin):
         # Dates and reasons are entered on the request's page; here only the action marks rows.
         return False
 
-    def get_actions(self, request):
-        return super().get_actions(request) if can_work_queue(request) else {}
+    def has_work_queue_permission(self, request):
+        return can_work_queue(request)
 
     @admin.display(description=_("request"), ordering="request__reference")
     def request_link(self, obj):
@@ -87,10 +87,8 @@ class PendingNoticeAdmin(QueueOnly, admin.ModelAdmin):
         url = reverse("admin:privacy_recipientcontact_add") + "?" + urlencode({"recipient": obj.recipient})
         return format_html('<a href="{}">{}</a>', url, _("Add the contact details"))
 
-    @admin.action(description=_("Mark the selected recipients as notified now"))
+    @admin.action(description=_("Mark the selected recipients as notified now"), permissions=["work_queue"])
     def notified_now(self, request, queryset):
-        if not can_work_queue(request):
-            return
         n = recipients_mark_notified(notifications=list(queryset), actor=request.user)
         self.message_user(
             request,

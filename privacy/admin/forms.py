@@ -20,6 +20,7 @@ from accounts.validators import validate_no_card_number
 from privacy.admin.identity import identity_comparison
 from privacy.models import DataSubjectRequest, PreparedAnswer
 from privacy.models.requests import Channel, Directive, Kind, ObjectionScope, RejectionCode, RestrictionGround, Status
+from privacy.services.answers import prepared_answer_text
 from privacy.services.requests import (
     request_assign,
     request_await_identity,
@@ -30,7 +31,6 @@ from privacy.services.requests import (
     request_start,
     request_verify_identity,
 )
-from privacy.services.answers import prepared_answer_text
 from privacy.templatetags.privacy_tags import in_full
 
 BLANK = ("", BLANK_CHOICE_LABEL)
