@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ada(db):
-    return factories.CustomerFactory(email="ada@example.com", first_name="Ada", last_name="Byron", preferred_language="en")
+    return factories.CustomerFactory(
+        email="ada@example.com", first_name="Ada", last_name="Byron", preferred_language="en"
+    )
 
 
 def _completed_access(customer, dpo, run_on_commit, *, note=""):
@@ -49,7 +51,11 @@ def test_the_art15_part_names_authorities_transfers_the_period_and_every_way_to_
     settings.DPO_EMAIL = "dpo@jsbcloud.example"
     settings.DSR_RESPONSE_PERIOD = "30d"
     Processor.objects.create(
-        provider="Mailjet US", role="Sending mail", data="Email", location="United States", transfer_tool=TransferTool.SCC
+        provider="Mailjet US",
+        role="Sending mail",
+        data="Email",
+        location="United States",
+        transfer_tool=TransferTool.SCC,
     )
     with time_machine.travel(datetime(2026, 3, 1, 10, 0, tzinfo=PARIS)):
         AuthorityDisclosure.objects.create(

@@ -42,7 +42,9 @@ def _mails(template):
 
 
 def _by_email(**kw):
-    return request_file(kind=kw.pop("kind", Kind.ACCESS), channel="email", name="Léa Moreau", email="lea@example.org", **kw)
+    return request_file(
+        kind=kw.pop("kind", Kind.ACCESS), channel="email", name="Léa Moreau", email="lea@example.org", **kw
+    )
 
 
 @pytest.fixture
@@ -256,9 +258,10 @@ def test_one_list_of_pending_notices_with_contacts_and_a_notified_now_action(dpo
     page = dpo_client.get(url).content.decode()
 
     assert first.reference in page and second.reference in page
-    assert page.count("privacy@host.example, 1 rue X") == RecipientNotification.objects.filter(
-        recipient="Our hosting provider", notified_at__isnull=True
-    ).count()
+    assert (
+        page.count("privacy@host.example, 1 rue X")
+        == RecipientNotification.objects.filter(recipient="Our hosting provider", notified_at__isnull=True).count()
+    )
     assert "Provider closed down." not in page  # done rows are not on the to-do list
 
     pending = list(RecipientNotification.objects.filter(notified_at__isnull=True, impossible_reason=""))
@@ -275,7 +278,9 @@ def test_one_list_of_pending_notices_with_contacts_and_a_notified_now_action(dpo
 
 
 @pytest.mark.django_db
-def test_a_notice_without_contact_links_to_the_contact_form_and_support_sees_nothing(dpo_client, dpo, alice, client, support):
+def test_a_notice_without_contact_links_to_the_contact_form_and_support_sees_nothing(
+    dpo_client, dpo, alice, client, support
+):
     _notified_request(dpo, alice, ["Our chartered accountant"])
 
     page = dpo_client.get(reverse("admin:privacy_recipientnotification_changelist")).content.decode()
