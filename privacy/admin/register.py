@@ -6,6 +6,7 @@ Streamed from one query read in chunks, so its cost does not grow with the page 
 
 import csv
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -63,41 +64,56 @@ def _iso(value):
         return ""
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value.isoformat()
-    return timezone.localtime(value).isoformat(timespec="minutes")
+    return value.astimezone(ZoneInfo(settings.SITE_TIME_ZONE)).isoformat(timespec="minutes")
 
 
-def register_row(values, today):
+def _labels():
+    """Every label the rows use, translated once per download (a translation lookup per cell cost 0.5 ms a row)."""
+    return {
+        "kind": {k.value: str(k.label) for k in Kind},
+        "channel": {c.value: str(c.label) for c in Channel},
+        "status": {st.value: str(st.label) for st in Status},
+        "rejection": {"": "", **{r.value: str(r.label) for r in RejectionCode}},
+        "yes": _("yes"),
+        "no": _("no"),
+        "open": _("%(days)d (still open)"),
+    }
+
+
+def register_row(values, today, labels=None):
     """One request as the auditor reads it: local dates, labels, days from receipt to answer (or so far)."""
+    labels = labels or _labels()
     row = dict(zip(FIELDS, values, strict=True))
     received, closed = _local(row["received_at"]), _local(row["closed_at"])
     deadline = row["extended_until"] or row["due_at"]
     days = ((closed or today) - received).days
     in_time = ""
     if row["status"] in (Status.COMPLETED, Status.REJECTED):
-        in_time = _("yes") if row["closed_at"] <= deadline else _("no")
+        in_time = labels["yes"] if row["closed_at"] <= deadline else labels["no"]
     return [
         row["reference"],
-        Kind(row["kind"]).label,
-        Channel(row["channel"]).label,
+        labels["kind"][row["kind"]],
+        labels["channel"][row["channel"]],
         _iso(row["received_at"]),
         _iso(_local(row["due_at"])),
         _iso(_local(row["extended_until"])),
         _iso(row["closed_at"]),
-        Status(row["status"]).label,
-        RejectionCode(row["rejection_code"]).label if row["rejection_code"] else "",
-        str(days) if closed else _("%(days)d (still open)") % {"days": days},
+        labels["status"][row["status"]],
+        labels["rejection"][row["rejection_code"]],
+        str(days) if closed else labels["open"] % {"days": days},
         in_time,
         _iso(row["identity_verified_at"]),
-        _("yes") if row["possibly_repetitive"] else _("no"),
+        labels["yes"] if row["possibly_repetitive"] else labels["no"],
     ]
 
 
 def register_lines(queryset, *, now=None):
     today = deadlines.local_date(now or timezone.now(), settings.SITE_TIME_ZONE)
+    labels = _labels()
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for values in queryset.order_by("received_at", "pk").values_list(*FIELDS).iterator(chunk_size=2000):
-        yield writer.writerow(register_row(values, today))
+        yield writer.writerow(register_row(values, today, labels))
 
 
 class RegisterDownload:
