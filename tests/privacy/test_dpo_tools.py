@@ -313,3 +313,22 @@ def test_the_identity_check_says_when_no_account_matches(dpo_client):
     page = dpo_client.get(_url("verify", req)).content.decode()
     assert "No customer account has the requester" in page and "Nothing was asked yet" in page
     assert DataSubjectRequest.objects.get().status == Status.RECEIVED
+
+
+@pytest.mark.django_db
+def test_the_notice_list_costs_the_same_queries_for_2_and_20_requests(dpo_client, dpo):
+    url = reverse("admin:privacy_recipientnotification_changelist")
+    RecipientContact.objects.create(recipient="Our hosting provider", contact="privacy@host.example")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert dpo_client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        _notified_request(dpo, CustomerFactory(), ["Our hosting provider", "Our payment providers"])
+    count()  # the first page of a session also loads what later pages find cached (content types, permissions)
+    few = count()
+    for _ in range(18):
+        _notified_request(dpo, CustomerFactory(), ["Our hosting provider", "Our payment providers"])
+    assert count() == few
