@@ -332,3 +332,13 @@ def test_the_notice_list_costs_the_same_queries_for_2_and_20_requests(dpo_client
     for _ in range(18):
         _notified_request(dpo, CustomerFactory(), ["Our hosting provider", "Our payment providers"])
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_support_staff_cannot_add_a_note(client, support):
+    req = _by_email()
+    client.force_login(support)
+
+    response = client.post(_url("note", req), {"text": NOTE})
+
+    assert response.status_code in (302, 403) and not RequestEvent.objects.filter(note=NOTE).exists()
