@@ -33,10 +33,18 @@ class _WithAttachment(forms.Form):
 
 class TicketForm(_WithAttachment):
     subject = forms.CharField(label=_("Subject"), max_length=200, validators=[validate_no_card_number])
-    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}),
-                           validators=[validate_no_card_number], max_length=20000)
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_no_card_number],
+        max_length=20000,
+    )
 
 
 class ReplyForm(_WithAttachment):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
-                           validators=[validate_no_card_number], max_length=20000)
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validate_no_card_number],
+        max_length=20000,
+    )

@@ -34,7 +34,9 @@ def rule_velocity(order, now):
     """Card testing: many orders in a few minutes by one customer or from one IP address."""
     limit = settings.FRAUD_VELOCITY_MAX_ORDERS
     minutes = settings.FRAUD_VELOCITY_WINDOW_MINUTES
-    recent = _scored_orders().filter(created_at__gt=now - timedelta(minutes=minutes), created_at__lte=now)
+    # The minutes before this order was placed (run later, the rule still judges the order as it was placed).
+    placed = order.created_at
+    recent = _scored_orders().filter(created_at__gt=placed - timedelta(minutes=minutes), created_at__lte=placed)
     recent = recent.exclude(pk=order.pk)
     by_customer = recent.filter(customer_id=order.customer_id).count()
     by_ip = recent.filter(buyer_ip=order.buyer_ip).count() if order.buyer_ip else 0

@@ -29,9 +29,7 @@ def survey_answer_record(*, survey, customer, answers: dict, now=None) -> list[S
 
 def survey_improvement_answers(*, survey):
     """The answers service improvement may use: none of a customer who objected to it (R26)."""
-    return SurveyAnswer.objects.filter(survey=survey).exclude(
-        customer__objections__purpose=ObjectedPurpose.IMPROVEMENT
-    )
+    return SurveyAnswer.objects.filter(survey=survey).exclude(customer__objections__purpose=ObjectedPurpose.IMPROVEMENT)
 
 
 def survey_results(*, survey) -> dict:

@@ -92,4 +92,3 @@ def transcript_download(request, pk, transcript_pk):
     ticket = get_owned_or_404(request, SupportTicket, pk)
     queryset = owned(request, ChatTranscript).filter(ticket=ticket)
     return _download(get_owned_or_404(request, ChatTranscript, transcript_pk, queryset=queryset))
-

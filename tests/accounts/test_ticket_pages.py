@@ -28,7 +28,11 @@ def test_a_customer_opens_a_ticket_with_a_file_and_downloads_it_back(alice_clien
     message = ticket.messages.get()
     assert (message.author_role, message.body) == (TicketMessage.Role.CUSTOMER, "It answers 502.")
     attachment = message.attachments.get()
-    assert (attachment.original_name, attachment.content_type, attachment.size) == ("invoice.pdf", "application/pdf", len(PDF))
+    assert (attachment.original_name, attachment.content_type, attachment.size) == (
+        "invoice.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     stored = settings.TICKET_FILES_ROOT / attachment.file.name
     # Stored under a random name in the private folder: the customer's file name is in the row only.
     assert stored.read_bytes() == PDF and "invoice" not in attachment.file.name

@@ -43,9 +43,7 @@ def _files(zoe, ticket):
 
 
 @pytest.mark.django_db
-def test_the_export_holds_the_attachment_and_the_transcript_as_files_named_by_their_rows(
-    zoe, build_export, fast_pdf
-):
+def test_the_export_holds_the_attachment_and_the_transcript_as_files_named_by_their_rows(zoe, build_export, fast_pdf):
     attachment, transcript = _files(zoe, factories.TicketFactory(customer=zoe, subject="Panne"))
 
     job = build_export(customer=zoe, requested_by=zoe)
@@ -150,7 +148,9 @@ def test_the_command_imports_a_discord_csv_export(zoe, tmp_path):
     ],
 )
 @pytest.mark.django_db
-def test_a_file_that_is_not_a_transcript_is_refused_and_nothing_is_kept(zoe, tmp_path, settings, name, content, message):
+def test_a_file_that_is_not_a_transcript_is_refused_and_nothing_is_kept(
+    zoe, tmp_path, settings, name, content, message
+):
     ticket = factories.TicketFactory(customer=zoe)
     source = tmp_path / name
     source.write_bytes(content)
