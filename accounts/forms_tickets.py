@@ -1,8 +1,8 @@
 """Forms of the client area's support pages: open a ticket, reply to one, each with at most one file."""
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.uploads import allowed_extensions, attachment_check

@@ -32,7 +32,7 @@ def ticket_create(request):
             body=form.cleaned_data["body"],
             upload=form.cleaned_data["attachment"],
         )
-        messages.success(request, _("Your ticket is open. We will answer here, and tell you by email."))
+        messages.success(request, _("Your ticket is open. We will answer on this page."))
         return redirect("accounts:ticket_detail", pk=ticket.pk)
     return render(request, "accounts/ticket_new.html", {"form": form})
 

@@ -238,7 +238,9 @@ PRIVATE_FILES_ORPHAN_GRACE_SECONDS = env.int("PRIVATE_FILES_ORPHAN_GRACE_SECONDS
 TICKET_FILES_ROOT = Path(env("TICKET_FILES_ROOT", default=str(PRIVATE_ROOT / "tickets")))
 TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Extensions a customer may attach; each is checked against the file's first bytes (accounts/uploads.py).
-TICKET_ATTACHMENT_TYPES = env.list("TICKET_ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"])
+TICKET_ATTACHMENT_TYPES = env.list(
+    "TICKET_ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"]
+)
 TICKET_TRANSCRIPT_MAX_BYTES = env.int("TICKET_TRANSCRIPT_MAX_BYTES", default=20 * 1024 * 1024)
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="privacy@example.com")

@@ -1,7 +1,6 @@
 """Minors (R76-R78): the age of digital consent, the staff flag that stops consent-based processing at once, and the
 parental consent that lifts it."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
