@@ -171,3 +171,24 @@ def test_a_plain_text_transcript_is_kept_as_it_is(zoe):
     assert row.message_count == 2 and row.content.startswith("[09:00] zoe")
     with pytest.raises(TranscriptError):
         transcript_import(ticket=ticket, raw=b"\n\n", name="empty.txt")
+
+
+@pytest.mark.django_db
+def test_the_orphan_sweep_removes_a_ticket_file_no_row_owns_and_keeps_the_others(zoe, settings):
+    import os
+    import time
+
+    from privacy.files import files_orphans_remove
+
+    attachment, transcript = _files(zoe, factories.TicketFactory(customer=zoe))
+    orphan = settings.TICKET_FILES_ROOT / "0123456789abcdef.pdf"
+    orphan.write_bytes(PDF)
+    old = time.time() - 3600
+    for path in (orphan, settings.TICKET_FILES_ROOT / attachment.file.name):
+        os.utime(path, (old, old))
+
+    files_orphans_remove(grace_seconds=60)
+
+    assert not orphan.exists()
+    assert (settings.TICKET_FILES_ROOT / attachment.file.name).exists()
+    assert (settings.TICKET_FILES_ROOT / transcript.file.name).exists()
