@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence
+from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence, Service
 
 
 def _role(actor, customer):
@@ -129,3 +129,27 @@ def invoice_credit(*, invoice, when=None) -> Invoice:
     invoice.cancelled_at = when
     invoice.save(update_fields=["status", "cancelled_at"])
     return note
+
+
+@transaction.atomic
+def service_terminate(*, service, when=None) -> Service:
+    """End an active service now (its end date counts as activity); a service already ended is left as it is."""
+    when = when or timezone.now()
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    if service.status != Service.Status.TERMINATED:
+        service.status = Service.Status.TERMINATED
+        service.ended_at = when
+        service.save(update_fields=["status", "ended_at"])
+    return service
+
+
+@transaction.atomic
+def invoice_settle(*, invoice, when=None) -> Invoice:
+    """Record an unpaid invoice as paid (the payment arrived, or the balance was written off); others are left."""
+    when = when or timezone.now()
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.UNPAID:
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_at = when
+        invoice.save(update_fields=["status", "paid_at"])
+    return invoice

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,7 +20,7 @@ from accounts.staff import HideArchivedMixin
 from config.admin_mixins import ReadOnlyInline
 from exports.models import DownloadLog, ExportJob, Status, Transmission
 from exports.services import ExportError, export_for_request, export_retry, transmission_request
-from privacy.admin.queue import REQUEST_INLINES
+from privacy.admin.queue import EXPORT_KINDS, REQUEST_INLINES
 from privacy.models import DataSubjectRequest
 
 
@@ -29,7 +30,7 @@ def _download_cell(job):
             '<a href="{}">{}</a> ({})',
             reverse("exports:download", args=[job.pk]),
             _("Download the ZIP (logged)"),
-            _("until %(date)s") % {"date": job.expires_at.date().isoformat()},
+            _("until %(date)s") % {"date": formats.date_format(timezone.localtime(job.expires_at), "DATE_FORMAT")},
         )
     if job.is_expired():
         return _("Deleted when it expired; the record stays.")
@@ -177,6 +178,14 @@ class ExportJobAdmin(HideArchivedMixin, admin.ModelAdmin):
         if not request.user.has_perm("exports.add_exportjob"):
             raise PermissionDenied
         req = get_object_or_404(DataSubjectRequest.objects.select_related("customer"), pk=request_pk)
+        if req.kind not in EXPORT_KINDS:
+            # Only access and portability are answered with an export; the page is refused for the others.
+            messages.warning(
+                request,
+                _("Request %(ref)s (%(kind)s) is not answered with an export.")
+                % {"ref": req.reference, "kind": req.get_kind_display()},
+            )
+            return redirect(self._request_page(req))
         if request.method == "POST":
             # Building another person's export needs a login in this session within 15 minutes (R69).
             if (response := reauthentication_response(request)) is not None:

@@ -221,7 +221,9 @@ class Transmission(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed by the person at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("link sent at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
-    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, verbose_name=_("token digest")
+    )
 
     class Meta:
         verbose_name = _("transmission")

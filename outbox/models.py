@@ -85,7 +85,7 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(_("queued at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     lease_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
-    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False, verbose_name=_("lease token"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 

@@ -124,6 +124,7 @@ REQUESTS = Category(
     _("Answering the requests you make under the GDPR and proving that we did"),
     _("Legal obligation (Art. 12 to 22 and Art. 5(2))"),
     (AUTHORITIES,),
+    staff_label=_("Requests about personal data"),
     order=130,
 )
 POST_MORTEM = Category(
@@ -132,6 +133,7 @@ POST_MORTEM = Category(
     _("Carrying out what you asked us to do with your data after your death"),
     _("Legal obligation (French Data Protection Act, art. 85)"),
     (),
+    staff_label=_("Instructions for after the person's death"),
     order=140,
 )
 
@@ -143,6 +145,7 @@ STAFF_ACCESS = Category(
     _("Accountability (Art. 5(2)) and security of processing (Art. 32)"),
     (),
     source=_("Our back-office, when a staff member opens or changes your records"),
+    staff_label=_("Staff access to the person's data"),
     order=210,
 )
 AUTHORITY_DISCLOSURES = Category(
@@ -161,6 +164,7 @@ BREACH_NOTICES = Category(
     _("Legal obligation (Art. 6(1)(c))"),
     (),
     source=_("Our breach register"),
+    staff_label=_("Security incidents that concerned the person"),
     order=230,
 )
 SURVEYS = Category(

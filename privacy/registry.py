@@ -23,6 +23,12 @@ class Category:
     recipients: tuple[str, ...] = ()
     source: str = _("You, when you use our services")
     order: int = 100
+    # The name staff read in the back-office when `label` speaks to the person ("Your requests about your data").
+    staff_label: str = ""
+
+    @property
+    def admin_label(self):
+        return self.staff_label or self.label
 
 
 @dataclass(frozen=True)

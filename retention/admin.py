@@ -5,11 +5,16 @@ Erasure for a request is run from the request queue (privacy/admin/erasure.py).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,12 +24,26 @@ from privacy.registry import registry
 from retention.models import ErasureTombstone, FraudMarker, HostArchive, LegalHold, RetentionRun
 from retention.rules import RULES, SKIP_REASONS
 from retention.services import counts_line, hold_lift
+from retention.tasks import retention_nightly
+
+
+def personal_data_types():
+    """The record types a hold may name: the models of the personal-data registry, never permissions and the like."""
+    ids = [ContentType.objects.get_for_model(entry.model).pk for entry in registry.entries()]
+    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")
 
 
 class LegalHoldForm(forms.ModelForm):
     class Meta:
         model = LegalHold
         fields = ("customer", "content_type", "object_id", "reason", "reference", "ends_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "content_type" in self.fields:
+            field = self.fields["content_type"]
+            field.queryset = personal_data_types()
+            field.label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name).capitalize()
 
     def clean(self):
         data = super().clean()
@@ -34,7 +53,8 @@ class LegalHoldForm(forms.ModelForm):
         if content_type and object_id is None or object_id is not None and not content_type:
             raise ValidationError(_("A record is named by its kind and its id."))
         if content_type and not content_type.model_class()._base_manager.filter(pk=object_id).exists():
-            raise ValidationError(_("There is no %(kind)s with id %(id)s.") % {"kind": content_type, "id": object_id})
+            kind = content_type.model_class()._meta.verbose_name
+            raise ValidationError(_("There is no %(kind)s with id %(id)s.") % {"kind": kind, "id": object_id})
         if data.get("ends_at") and data["ends_at"] <= timezone.now():
             raise ValidationError(_("The end of a hold must be in the future."))
         return data
@@ -49,7 +69,7 @@ class LegalHoldAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "lifted_at", "created_at")
     search_fields = ("reference", "reason", "customer__email")
     list_select_related = ("customer", "author", "content_type")
-    raw_id_fields = ("customer",)
+    autocomplete_fields = ("customer",)
     actions = ["lift"]
     date_hierarchy = "created_at"
 
@@ -70,7 +90,13 @@ class LegalHoldAdmin(admin.ModelAdmin):
     def record_link(self, obj):
         if not obj.content_type_id:
             return "-"
-        return f"{obj.content_type} #{obj.object_id}"
+        model = obj.content_type.model_class()
+        label = f"{capfirst(model._meta.verbose_name)} #{obj.object_id}"
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.object_id])
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=gettext_lazy("in force"), boolean=True)
     def in_force(self, obj):
@@ -93,14 +119,26 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return None
 
 
+# Who may start the retention job by hand: the DPO (the Management group only reads the runs).
+RUN_PERMISSION = "retention.erase_customer"
+
+
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyAdmin):
-    list_display = ("rule", "as_of", "status", "started_at", "finished_at", "summary")
+    list_display = ("rule_label", "as_of", "dry_run", "status", "started_at", "finished_at", "summary")
     list_filter = ("rule", "as_of", "dry_run")
     search_fields = ("rule",)
     date_hierarchy = "started_at"
     readonly_fields = ("rule", "as_of", "dry_run", "started_at", "finished_at", "summary", "counts", "error")
     change_list_template = "admin/retention/retentionrun/change_list.html"
+
+    @admin.display(description=gettext_lazy("rule"), ordering="rule")
+    def rule_label(self, obj):
+        # What the rule governs, in words; its code stays beside it, as the command and the logs print it.
+        rule = RULES.get(obj.rule)
+        if rule is None:
+            return obj.rule
+        return format_html("{}<br><small><code>{}</code></small>", rule.data, obj.rule)
 
     @admin.display(description=gettext_lazy("counts"))
     def summary(self, obj):
@@ -108,7 +146,49 @@ class RetentionRunAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.rules_view)
-        return [path("rules/", view, name="retention_rules"), *super().get_urls()]
+        run = self.admin_site.admin_view(self.run_now_view)
+        return [
+            path("rules/", view, name="retention_rules"),
+            path("run-now/", run, name="retention_run_now"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_run_now": request.user.has_perm(RUN_PERMISSION)}
+        return super().changelist_view(request, extra_context)
+
+    def run_now_view(self, request):
+        """The DPO starts the nightly job now: a dry run at once, a real run after a confirmation page.
+
+        The job goes to the retention queue like the nightly one (retention.tasks.retention_nightly), once the
+        request's transaction has committed; its runs appear in this list, dry ones marked.
+        """
+        if not request.user.has_perm(RUN_PERMISSION):
+            raise PermissionDenied
+        dry_run = request.POST.get("mode", request.GET.get("mode")) != "real"
+        if request.method == "POST":
+            # A real run deletes and anonymises: a login in this session within 15 minutes (R69).
+            if not dry_run and (response := reauthentication_response(request)) is not None:
+                return response
+            # Nothing is lost if this never leaves: nothing was promised but a run, and the nightly one still runs.
+            transaction.on_commit(lambda: retention_nightly.delay(dry_run=dry_run))
+            self.message_user(
+                request,
+                _("A dry run of every rule is queued: its counts appear below, marked as dry runs, when it ends.")
+                if dry_run
+                else _("A run of every rule is queued: it appears below when it starts."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse(f"{self.admin_site.name}:retention_retentionrun_changelist"))
+        if dry_run:
+            return redirect(reverse(f"{self.admin_site.name}:retention_retentionrun_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Run every retention rule now?"),
+            "opts": self.model._meta,
+            "rules": list(RULES.values()),
+        }
+        return TemplateResponse(request, "admin/retention/run_now.html", context)
 
     def rules_view(self, request):
         """Every rule with the period in force, its legal limits, and its last run (read-only, R47)."""

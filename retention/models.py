@@ -157,7 +157,9 @@ class FraudMarker(models.Model):
 class HostArchive(models.Model):
     """With HOST_OBLIGATIONS, what the law makes a host keep of an erased customer (R62): restricted to the DPO."""
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="host_archives")
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.PROTECT, related_name="host_archives", verbose_name=_("customer")
+    )
     identity = models.JSONField(_("civil identity"), default=dict)
     account = models.JSONField(_("account and payment details"), default=dict, blank=True)
     # The periods run from here: account details 1 year, identity 5 years (rule lcen_host_identity).

@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Domain, Invoice, Service
 from privacy.deadlines import full_date_format
 from privacy.models import DataSubjectRequest
 from privacy.registry import Keep, registry
@@ -42,8 +43,11 @@ def as_of_instant(as_of: date):
     return timezone.now() if as_of == today() else start_of_day(as_of)
 
 
-def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -> dict:
-    """Apply (or with dry_run, only count) one rule as of a day; a real run is stored with its counts."""
+def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None, record=None) -> dict:
+    """Apply (or with dry_run, only count) one rule as of a day; a real run is stored with its counts.
+
+    record=True also stores a dry run (marked so), for the DPO who asked for one from the back-office to read.
+    """
     if rule not in RULES:
         raise ValueError(f"unknown retention rule {rule!r}")
     as_of = as_of or today()
@@ -56,7 +60,10 @@ def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -
         before=frozenset(before),
     )
     ctx.refresh_holds()
-    run = None if dry_run else RetentionRun.objects.create(rule=rule, as_of=as_of, started_at=timezone.now())
+    record = not dry_run if record is None else record
+    run = None
+    if record:
+        run = RetentionRun.objects.create(rule=rule, as_of=as_of, dry_run=dry_run, started_at=timezone.now())
     ctx.run_id = run and run.pk
     try:
         for sweep in SWEEPS[rule]:
@@ -72,7 +79,7 @@ def rule_apply(*, rule, as_of=None, dry_run=False, before=(), batch_size=None) -
     return ctx.counts
 
 
-def retention_run(*, as_of=None, dry_run=False, rules=None) -> dict:
+def retention_run(*, as_of=None, dry_run=False, rules=None, record=None) -> dict:
     """Every rule (or the named ones) in RUN_ORDER as of a day; {rule: counts}, with "error" for a rule that failed.
 
     A failing rule does not stop the others: each rule's work is independent and the next night retries it.
@@ -82,7 +89,7 @@ def retention_run(*, as_of=None, dry_run=False, rules=None) -> dict:
     results, done = {}, []
     for name in names:
         try:
-            results[name] = rule_apply(rule=name, as_of=as_of, dry_run=dry_run, before=done)
+            results[name] = rule_apply(rule=name, as_of=as_of, dry_run=dry_run, before=done, record=record)
             done.append(name)
         except Exception as e:
             log.exception("retention rule %s failed", name)
@@ -129,6 +136,11 @@ class Preview:
     blockers: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     kept: list = field(default_factory=list)
+    # The records behind the blockers and the consequences, for the page to link to and act on (issue 14).
+    active_services: list = field(default_factory=list)
+    renewing_domains: list = field(default_factory=list)
+    unpaid_invoices: list = field(default_factory=list)
+    holds: list = field(default_factory=list)
 
     @property
     def total(self):
@@ -204,6 +216,16 @@ def _blockers(customer, at, *, for_request=None):
     return found
 
 
+def _records_in_the_way(preview, customer, at):
+    """What blocks the erasure (services, holds) and what it leaves to settle (renewing domains, unpaid invoices)."""
+    preview.active_services = list(customer.services.filter(status=Service.Status.ACTIVE).order_by("name"))
+    preview.renewing_domains = list(
+        customer.domains.filter(status=Domain.Status.ACTIVE, auto_renew=True).order_by("expires_at", "name")
+    )
+    preview.unpaid_invoices = list(customer.invoices.filter(status=Invoice.Status.UNPAID).order_by("issued_at"))
+    preview.holds = list(LegalHold.objects.active(at).filter(customer=customer).order_by("created_at"))
+
+
 def erasure_preview(*, customer=None, email="", request=None, at=None) -> Preview:
     """Per category, what an erasure would delete, anonymise and keep (with why), and what blocks it now.
 
@@ -224,6 +246,7 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
         engine.predict_customers(user._base_manager.filter(pk=customer.pk), counts=counts, held=held, at=at)
         tombstone = counts["rows"].get(user._meta.label, {}).get("anonymised")
         preview.customer_row = "anonymised" if tombstone else "deleted"
+        _records_in_the_way(preview, customer, at)
 
         def rows(entry, left_out):
             return engine.entry_rows(entry, ids=[customer.pk], emails=[customer.email.lower()], held=left_out, at=at)

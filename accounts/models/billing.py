@@ -23,8 +23,8 @@ CUSTOMER = settings.AUTH_USER_MODEL
 class InvoiceSequence(models.Model):
     """The last number given in a year; locked while a number is taken so none is skipped or reused."""
 
-    year = models.PositiveIntegerField(unique=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(unique=True, verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         verbose_name = _("invoice number sequence")
@@ -64,13 +64,16 @@ class Invoice(models.Model):
         "total",
     )
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer")
+    )
     order = models.ForeignKey(
         "accounts.Order",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="invoices",
+        verbose_name=_("order"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     credited_invoice = models.ForeignKey(
@@ -151,7 +154,7 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=Decimal("1"))
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
@@ -203,13 +206,16 @@ class Transaction(models.Model):
         FAILED = "failed", _("Failed")
         REFUNDED = "refunded", _("Refunded")
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="transactions")
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.PROTECT, related_name="transactions", verbose_name=_("customer")
+    )
     invoice = models.ForeignKey(
         Invoice,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="transactions",
+        verbose_name=_("invoice"),
     )
     order = models.ForeignKey(
         "accounts.Order",
@@ -217,6 +223,7 @@ class Transaction(models.Model):
         null=True,
         blank=True,
         related_name="transactions",
+        verbose_name=_("order"),
     )
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
     provider_reference = models.CharField(_("provider reference"), max_length=100)

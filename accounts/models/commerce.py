@@ -19,7 +19,7 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         FRAUDULENT = "fraudulent", _("Fraudulent")
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer"))
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     product = models.CharField(_("product"), max_length=200)
     target_url = models.URLField(_("target public link"), max_length=500, blank=True)
@@ -53,8 +53,12 @@ class Service(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         TERMINATED = "terminated", _("Terminated")
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="services")
-    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="services")
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.PROTECT, related_name="services", verbose_name=_("customer")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="services", verbose_name=_("order")
+    )
     name = models.CharField(_("service"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
@@ -76,13 +80,14 @@ class Domain(models.Model):
         EXPIRED = "expired", _("Expired")
         TRANSFERRED = "transferred", _("Transferred out")
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="domains")
+    customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="domains", verbose_name=_("customer"))
     service = models.ForeignKey(
         Service,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="domains",
+        verbose_name=_("service"),
     )
     name = models.CharField(_("domain name"), max_length=253, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
@@ -108,8 +113,10 @@ class AffiliateCommission(models.Model):
         REJECTED = "rejected", _("Rejected")
         PAID = "paid", _("Paid")
 
-    affiliate = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="commissions")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="commissions")
+    affiliate = models.ForeignKey(
+        CUSTOMER, on_delete=models.PROTECT, related_name="commissions", verbose_name=_("affiliate")
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="commissions", verbose_name=_("order"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

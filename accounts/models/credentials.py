@@ -32,11 +32,13 @@ class CredentialUnreadable(Exception):
 
 
 class SiteCredential(models.Model):
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="credentials")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="credentials", verbose_name=_("service")
+    )
     label = models.CharField(_("label"), max_length=100, help_text=_('What it opens, e.g. "WordPress admin".'))
     login_url = models.URLField(_("login address"), max_length=500, blank=True)
     username = models.CharField(_("username"), max_length=200, blank=True)
-    secret_token = models.TextField(editable=False)
+    secret_token = models.TextField(editable=False, verbose_name=_("secret token"))
     created_at = models.DateTimeField(_("added at"), default=timezone.now)
     rotated_at = models.DateTimeField(_("last re-encrypted at"), null=True, blank=True, editable=False)
 

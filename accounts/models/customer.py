@@ -194,7 +194,7 @@ class ChangeLog(models.Model):
         JOB = "job", _("Scheduled job")
         REQUEST = "request", _("Data-subject request")
 
-    customer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="change_logs")
+    customer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="change_logs", verbose_name=_("customer"))
     field = models.CharField(_("field"), max_length=64)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
@@ -204,6 +204,7 @@ class ChangeLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("changed by"),
     )
     actor_role = models.CharField(_("changed by"), max_length=20)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -227,6 +228,7 @@ class ConnectionLog(models.Model):
         null=True,
         blank=True,
         related_name="connection_logs",
+        verbose_name=_("customer"),
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -22,7 +22,9 @@ class ObjectedPurpose(models.TextChoices):
 
 
 class ProcessingObjection(models.Model):
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="objections")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="objections", verbose_name=_("customer")
+    )
     purpose = models.CharField(_("purpose switched off"), max_length=24, choices=ObjectedPurpose.choices)
     upheld_at = models.DateTimeField(_("upheld at"), default=timezone.now)
     # The request that carried the objection (a reference, so this app knows nothing of the request model).

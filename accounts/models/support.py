@@ -15,7 +15,9 @@ class SupportTicket(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
     subject = models.CharField(_("subject"), max_length=200)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
@@ -50,7 +52,9 @@ class TicketMessage(models.Model):
         CUSTOMER = "customer", _("Customer")
         SUPPORT = "support", _("Support team")
 
-    ticket = models.ForeignKey(SupportTicket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(
+        SupportTicket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
+    )
     # The staff member who wrote it; shown to the customer and exported only as a role (R67).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,6 +62,7 @@ class TicketMessage(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("author"),
     )
     author_role = models.CharField(_("from"), max_length=10, choices=Role.choices)
     body = models.TextField(_("message"), validators=[validate_no_card_number])

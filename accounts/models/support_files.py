@@ -50,7 +50,9 @@ def ticket_file_name(instance, filename):
 
 
 class TicketAttachment(models.Model):
-    message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        TicketMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+    )
     file = models.FileField(_("file"), storage=TicketFileStorage(), upload_to=ticket_file_name, max_length=100)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("file type"), max_length=100)
@@ -73,7 +75,9 @@ class ChatTranscript(models.Model):
         DISCORD = "discord", _("Discord")
         OTHER = "other", _("Other chat")
 
-    ticket = models.ForeignKey(SupportTicket, on_delete=models.CASCADE, related_name="transcripts")
+    ticket = models.ForeignKey(
+        SupportTicket, on_delete=models.CASCADE, related_name="transcripts", verbose_name=_("ticket")
+    )
     source = models.CharField(_("chat"), max_length=10, choices=Source.choices, default=Source.DISCORD)
     channel = models.CharField(_("channel"), max_length=200, blank=True)
     file = models.FileField(_("file"), storage=TicketFileStorage(), upload_to=ticket_file_name, max_length=100)
@@ -85,7 +89,12 @@ class ChatTranscript(models.Model):
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
     # The staff member who imported it; exported as nothing (R67: staff are never named to the customer).
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
 
     class Meta:

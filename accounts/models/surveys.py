@@ -31,8 +31,10 @@ class Survey(models.Model):
 class SurveyAnswer(models.Model):
     """One answer of one customer to one question of a survey."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_answers")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers", verbose_name=_("survey"))
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_answers", verbose_name=_("customer")
+    )
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(_("answer"), validators=[validate_no_card_number])
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)

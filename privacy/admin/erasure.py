@@ -8,7 +8,7 @@ Completing calls privacy.services.requests.request_complete, which hands over to
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Invoice, Service
 from accounts.security import reauthentication_response, recently_authenticated
+from accounts.services import invoice_settle, service_terminate
 from privacy.exceptions import RequestError
 from privacy.handover import preview_erasure
 from privacy.models import DataSubjectRequest
@@ -25,6 +27,16 @@ from privacy.services.requests import request_complete
 
 # Who may run an erasure; Support staff work tickets and do not have it.
 ERASE_PERMISSION = "retention.erase_customer"
+
+# What the erasure page offers to clear the way: action slug -> (model, service, message once done).
+CLEARING = {
+    "terminate": (Service, service_terminate, lambda: _("Service %(record)s terminated.")),
+    "settle": (Invoice, invoice_settle, lambda: _("Invoice %(record)s recorded as paid.")),
+}
+
+
+def _change_permission(model):
+    return f"{model._meta.app_label}.change_{model._meta.model_name}"
 
 
 class EraseForm(forms.Form):
@@ -57,7 +69,32 @@ class ErasurePage:
 
     def erasure_urls(self):
         view = self.admin_site.admin_view(self.erase_view)
-        return [path("<int:object_id>/erase/", view, name="privacy_datasubjectrequest_erase")]
+        clear = self.admin_site.admin_view(self.clear_view)
+        return [
+            path("<int:object_id>/erase/", view, name="privacy_datasubjectrequest_erase"),
+            path("<int:object_id>/erase/<slug:action>/<int:pk>/", clear, name="privacy_datasubjectrequest_erase_clear"),
+        ]
+
+    def clear_view(self, request, object_id, action, pk):
+        """POST: terminate an active service or settle an unpaid invoice of the person, after a recent login.
+
+        Only the records of the request's own customer: another customer's id is a 404.
+        """
+        if action not in CLEARING:
+            raise Http404
+        model, clear, done = CLEARING[action]
+        if not (request.user.has_perm(ERASE_PERMISSION) and request.user.has_perm(_change_permission(model))):
+            raise PermissionDenied
+        req = get_object_or_404(DataSubjectRequest, pk=object_id, kind=Kind.ERASURE, customer__isnull=False)
+        if request.method != "POST" or not req.is_open:
+            return HttpResponseRedirect(self._erase_url(req))
+        record = get_object_or_404(model, pk=pk, customer_id=req.customer_id)
+        # R69: acting on another person's contract needs a login in this session within 15 minutes.
+        if (response := reauthentication_response(request)) is not None:
+            return response
+        clear(**{model._meta.model_name: record})
+        self.message_user(request, done() % {"record": record}, messages.SUCCESS)
+        return HttpResponseRedirect(self._erase_url(req))
 
     def _erase_url(self, req):
         return reverse(f"{self.admin_site.name}:privacy_datasubjectrequest_erase", args=[req.pk])

@@ -22,10 +22,24 @@ class RequestEventInline(ReadOnlyInline):
 
 
 class RecipientNotificationForm(forms.ModelForm):
+    # One date-and-time input per row. The admin's split date and time widgets added a time-zone note under every
+    # row; the zone is said once, in the column's help text.
+    notified_at = forms.DateTimeField(
+        label=RecipientNotification._meta.get_field("notified_at").verbose_name,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
     class Meta:
         model = RecipientNotification
         fields = ("notified_at", "impossible_reason")
         widgets = {"impossible_reason": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_at"].help_text = _("Date and time, %(zone)s time.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
     def clean_notified_at(self):
         value = self.cleaned_data["notified_at"]

@@ -51,9 +51,22 @@ class SuppressionAddForm(forms.ModelForm):
         return data
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """The sources by their labels: the stored codes ("sms_stop") are not for people to read."""
+
+    title = gettext_lazy("source")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return list(SOURCES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
 class SuppressionEntryAdmin(QueueOnly, admin.ModelAdmin):
     list_display = ("kind", "source_label", "created_at")
-    list_filter = ("kind", "source")
+    list_filter = ("kind", SourceFilter)
     search_fields = ("source",)
     form = SuppressionAddForm
 

@@ -64,11 +64,11 @@ class AuditEntry(AppendOnlyModel):
     path = models.CharField(_("page"), max_length=500, blank=True)
     # Canonical JSON text (a JSONField would make `manage.py check` open the database to probe SQLite's support).
     detail = models.TextField(_("detail"), blank=True)
-    salt = models.CharField(max_length=32, blank=True)
-    personal_digest = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32, blank=True, verbose_name=_("salt"))
+    personal_digest = models.CharField(max_length=64, verbose_name=_("personal data digest"))
     redacted = models.BooleanField(_("redacted"), default=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
     class Meta:
         verbose_name = _("staff audit entry")
@@ -113,8 +113,8 @@ class AuditEntry(AppendOnlyModel):
 class AuditChainHead(models.Model):
     """The last row of the chain; its row lock serialises writers, and it shows when the last rows were cut off."""
 
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default=GENESIS)
+    seq = models.PositiveBigIntegerField(default=0, verbose_name=_("sequence number"))
+    hash = models.CharField(max_length=64, default=GENESIS, verbose_name=_("hash"))
 
     class Meta:
         verbose_name = _("audit chain head")

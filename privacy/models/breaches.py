@@ -109,7 +109,7 @@ class Breach(models.Model):
 class BreachFollowUp(AppendOnlyModel):
     """What happened next: an investigation step, a message from the authority, a measure taken."""
 
-    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="follow_ups")
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("breach"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     author = models.ForeignKey(STAFF, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("author"))
     note = models.TextField(_("note"))
@@ -123,7 +123,7 @@ class BreachFollowUp(AppendOnlyModel):
 class BreachSubject(models.Model):
     """A customer the breach touches; `notified_at` says when their Art. 34 notice was sent."""
 
-    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="subjects")
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="subjects", verbose_name=_("breach"))
     customer = models.ForeignKey(
         STAFF, on_delete=models.CASCADE, related_name="breach_notices", verbose_name=_("customer")
     )

@@ -56,6 +56,7 @@ class ConsentRecord(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="consents",
+        verbose_name=_("customer"),
     )
     visitor_id = models.CharField(_("anonymous visitor id"), max_length=64, blank=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)

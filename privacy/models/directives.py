@@ -15,8 +15,15 @@ STAFF = settings.AUTH_USER_MODEL
 class PostMortemDirective(models.Model):
     """What the customer wants done with their data after their death (LIL art. 85, R29)."""
 
-    customer = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="directives")
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    customer = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="directives", verbose_name=_("customer"))
+    request = models.ForeignKey(
+        DataSubjectRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("request"),
+    )
     instruction = models.CharField(_("instruction"), max_length=10, choices=Directive.choices)
     trusted_person = models.CharField(_("trusted person"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

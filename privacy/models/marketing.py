@@ -42,7 +42,7 @@ class Campaign(models.Model):
     started_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Customers considered so far, by primary key: a crash resumes after the last one.
-    progress_pk = models.PositiveBigIntegerField(default=0, editable=False)
+    progress_pk = models.PositiveBigIntegerField(default=0, editable=False, verbose_name=_("progress marker"))
     reached = models.PositiveIntegerField(_("people reached"), default=0)
     excluded = models.JSONField(_("people excluded, by reason"), default=dict, blank=True)
 
@@ -62,8 +62,12 @@ class Campaign(models.Model):
 class CampaignDelivery(models.Model):
     """One message of a campaign to one person; unique, so nobody gets a campaign twice."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.CASCADE, related_name="campaign_deliveries")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("campaign")
+    )
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.CASCADE, related_name="campaign_deliveries", verbose_name=_("customer")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     unsubscribed_at = models.DateTimeField(_("unsubscribed through this message at"), null=True, blank=True)
@@ -85,7 +89,9 @@ class EngagementEvent(models.Model):
         OPEN = "open", _("Opened")
         CLICK = "click", _("Clicked a link")
 
-    delivery = models.ForeignKey(CampaignDelivery, on_delete=models.CASCADE, related_name="engagement")
+    delivery = models.ForeignKey(
+        CampaignDelivery, on_delete=models.CASCADE, related_name="engagement", verbose_name=_("delivery")
+    )
     kind = models.CharField(_("what"), max_length=5, choices=Kind.choices)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
@@ -105,12 +111,16 @@ class ParentalConsent(models.Model):
         EMAIL = "email", _("Email from the parent")
         ID_CHECK = "id_check", _("Identity document checked")
 
-    customer = models.ForeignKey(CUSTOMER, on_delete=models.CASCADE, related_name="parental_consents")
+    customer = models.ForeignKey(
+        CUSTOMER, on_delete=models.CASCADE, related_name="parental_consents", verbose_name=_("customer")
+    )
     guardian_name = models.CharField(_("parent or guardian"), max_length=200)
     guardian_email = models.EmailField(_("their email address"), blank=True)
     method = models.CharField(_("how it was given"), max_length=12, choices=Method.choices)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
-    recorded_by = models.ForeignKey(CUSTOMER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        CUSTOMER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:

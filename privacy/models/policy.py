@@ -80,7 +80,7 @@ class PolicyVersion(models.Model):
     summary = models.TextField(_("what changed"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Customers told of a substantial change so far, by primary key: the mailing resumes after a crash.
-    notified_through = models.PositiveBigIntegerField(default=0, editable=False)
+    notified_through = models.PositiveBigIntegerField(default=0, editable=False, verbose_name=_("notified through"))
     notified_at = models.DateTimeField(_("everyone told at"), null=True, blank=True, editable=False)
 
     objects = PolicyVersionQuerySet.as_manager()
@@ -108,7 +108,9 @@ class PolicyVersion(models.Model):
 class PolicyText(models.Model):
     """The part of a version written by people; the register, processors and retention table are generated."""
 
-    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="texts")
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="texts", verbose_name=_("version")
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     content = models.TextField(_("text"), help_text=_("Paragraphs separated by a blank line."))
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy import categories, deadlines
@@ -253,12 +253,16 @@ class RequestEvent(AppendOnlyModel):
         STAFF = "staff", _("Our data protection team")
         SYSTEM = "system", _("Automatic")
 
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="events")
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="events", verbose_name=_("request")
+    )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
+    )
     actor_role = models.CharField(_("by"), max_length=8, choices=Role.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    from_status = models.CharField(_("previous status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     visible_to_subject = models.BooleanField(_("shown to the person"), default=True)
 
@@ -268,7 +272,12 @@ class RequestEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.from_status}→{self.to_status}"
+        # The title of the event's row on the request page: local time and the statuses' labels, as the row shows.
+        when = formats.date_format(timezone.localtime(self.created_at), "DATETIME_FORMAT")
+        steps = " → ".join(
+            str(label) for label in (self.get_from_status_display(), self.get_to_status_display()) if label
+        )
+        return f"{when}: {steps}" if steps else when
 
 
 class PendingPublicRequest(models.Model):
@@ -310,8 +319,12 @@ class RestrictionQuerySet(models.QuerySet):
 class Restriction(models.Model):
     """Art. 18: while active, no marketing or analytics, and for grounds (b)/(c) no retention erasure (R24)."""
 
-    customer = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="restrictions")
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="restrictions")
+    customer = models.ForeignKey(
+        STAFF, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("customer")
+    )
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="restrictions", verbose_name=_("request")
+    )
     ground = models.CharField(_("ground"), max_length=1, choices=RestrictionGround.choices)
     starts_at = models.DateTimeField(_("starts at"), default=timezone.now)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
@@ -348,18 +361,22 @@ class SuppressionEntry(models.Model):
         verbose_name_plural = _("suppression list")
 
     def __str__(self):
-        return f"{self.kind} {self.digest[:12]}…"
+        return f"{self.get_kind_display()} {self.digest[:12]}…"
 
 
 class RecipientNotification(models.Model):
     """Art. 19: one recipient to tell about a rectification, erasure or restriction (R22)."""
 
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.PROTECT, related_name="notifications")
+    request = models.ForeignKey(
+        DataSubjectRequest, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("request")
+    )
     recipient = models.CharField(_("recipient"), max_length=300)
     categories = models.CharField(_("categories concerned"), max_length=500)
     notified_at = models.DateTimeField(_("told on"), null=True, blank=True)
     impossible_reason = models.TextField(_("why it was impossible or disproportionate"), blank=True)
-    done_by = models.ForeignKey(STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
 
     class Meta:
         verbose_name = _("recipient to notify")

@@ -26,6 +26,7 @@ from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, O
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
 from privacy.services.notes import staff_notify_assignment, staff_notify_new
 from privacy.status_links import request_status_url
+from privacy.templatetags.privacy_tags import day_in_full
 from retention.rules import RULES
 
 PUBLIC_SALT = "privacy.public-request"
@@ -329,7 +330,7 @@ def request_extend(req, *, actor, until: date, reason, now=None):
     if not req.first_due_date < until <= req.extension_ceiling:
         raise RequestError(
             _("Choose a date after %(due)s and no later than %(ceiling)s.")
-            % {"due": req.first_due_date.isoformat(), "ceiling": req.extension_ceiling.isoformat()}
+            % {"due": day_in_full(req.first_due_date), "ceiling": day_in_full(req.extension_ceiling)}
         )
     req.extended_until = deadlines.end_of_day(until, settings.SITE_TIME_ZONE)
     req.extension_reason = reason

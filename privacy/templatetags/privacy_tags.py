@@ -18,6 +18,14 @@ CITIES = {"Europe/Paris": gettext_noop("Paris"), "Europe/London": gettext_noop("
 
 
 @register.filter
+def day_in_full(day):
+    """'28 February 2026' / '28 février 2026': a day written in full in the active language, never 2026-02-28."""
+    if day is None:
+        return ""
+    return date_format(day, full_date_format(translation.get_language()))
+
+
+@register.filter
 def in_full(moment):
     """'28 February 2026, Paris time' / '28 février 2026, heure de Paris'."""
     if moment is None:

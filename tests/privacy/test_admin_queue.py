@@ -97,7 +97,7 @@ def queue(db, dpo):
 
 @time_machine.travel(datetime(2026, 2, 21, 12, 0, tzinfo=PARIS), tick=False)
 def test_the_queue_shows_the_columns_and_marks_overdue_and_due_soon_rows(dpo_client, queue):
-    html = _html(dpo_client.get(CHANGELIST))
+    html = _html(dpo_client.get(CHANGELIST, {"deadline": "all"}))
 
     for heading in ("Reference", "Kind", "Requester", "Channel", "Received", "Due", "Days left", "Status", "Assignee"):
         assert f">{heading}<" in html, heading
@@ -113,7 +113,7 @@ def test_the_queue_shows_the_columns_and_marks_overdue_and_due_soon_rows(dpo_cli
 
 @time_machine.travel(datetime(2026, 2, 21, 12, 0, tzinfo=PARIS), tick=False)
 def test_open_requests_come_first_nearest_deadline_on_top(dpo_client, queue):
-    results = list(dpo_client.get(CHANGELIST).context["cl"].result_list)
+    results = list(dpo_client.get(CHANGELIST, {"deadline": "all"}).context["cl"].result_list)
 
     assert [r.requester_email for r in results] == [
         "late@example.org",
@@ -130,13 +130,28 @@ def test_open_requests_come_first_nearest_deadline_on_top(dpo_client, queue):
         ("overdue", {"overdue"}),
         ("due_soon", {"soon", "today"}),
         ("open", {"soon", "today", "overdue", "later"}),
+        (None, {"soon", "today", "overdue", "later"}),
+        ("closed", {"done"}),
+        ("all", {"soon", "today", "overdue", "later", "done"}),
     ],
 )
 @time_machine.travel(datetime(2026, 2, 21, 12, 0, tzinfo=PARIS), tick=False)
 def test_the_deadline_filters_return_the_right_rows(dpo_client, queue, value, expected):
-    results = dpo_client.get(CHANGELIST, {"deadline": value}).context["cl"].result_list
+    results = dpo_client.get(CHANGELIST, {"deadline": value} if value else {}).context["cl"].result_list
 
     assert {r.reference for r in results} == {queue[name].reference for name in expected}
+
+
+@time_machine.travel(datetime(2026, 2, 21, 12, 0, tzinfo=PARIS), tick=False)
+def test_the_queue_opens_on_the_open_requests_and_the_closed_ones_are_one_click_away(dpo_client, queue):
+    """Issue 14: the queue listed closed requests by default."""
+    html = _html(dpo_client.get(CHANGELIST))
+
+    assert queue["done"].reference not in html and queue["overdue"].reference in html
+    filters = html[html.index('id="changelist-filter"') :]
+    assert 'href="?deadline=closed"' in filters and 'href="?deadline=all"' in filters
+    # "Open" is the default: selected without a parameter, and its link drops the parameter.
+    assert re.search(r'<li class="selected">\s*<a href="\?"[^>]*>Open</a>', filters), filters
 
 
 def test_the_queue_searches_by_email_and_by_reference(dpo_client, queue):
@@ -281,8 +296,7 @@ def _notification_post(req, row, **values):
         "notifications-MAX_NUM_FORMS": "1000",
         "notifications-0-id": str(row.pk),
         "notifications-0-request": str(req.pk),
-        "notifications-0-notified_at_0": values.get("date", ""),
-        "notifications-0-notified_at_1": values.get("time", ""),
+        "notifications-0-notified_at": f"{values['date']}T{values['time']}" if "date" in values else "",
         "notifications-0-impossible_reason": values.get("reason", ""),
         "events-TOTAL_FORMS": "1",
         "events-INITIAL_FORMS": "1",
@@ -314,6 +328,20 @@ def test_staff_tick_off_each_recipient_with_a_date_or_a_reason(dpo_client, dpo, 
     inline = next(f for f in page.context["inline_admin_formsets"] if f.opts.model is RecipientNotification)
     assert inline.has_change_permission and not (inline.has_add_permission or inline.has_delete_permission)
     assert 'name="notifications-0-DELETE"' not in _html(page)
+
+
+def test_the_recipients_have_one_date_and_time_input_each_and_the_zone_is_said_once(dpo_client, db):
+    """Issue 14: separate date and time widgets, and the time-zone note repeated under each of five rows."""
+    req = _file(kind="erasure")
+    for name in ("Stripe", "Host", "Accountant", "Registrar", "Mailer"):
+        RecipientNotification.objects.create(request=req, recipient=name, categories="Payments")
+
+    html = _html(dpo_client.get(_url("change", req)))
+
+    assert len(re.findall(r'<input type="datetime-local" name="notifications-\d-notified_at"', html)) == 5
+    assert "notified_at_0" not in html and "notified_at_1" not in html
+    assert html.count('title="Date and time, Europe/Paris time."') == 1
+    assert "vDateField" not in html
 
 
 def test_a_recipient_cannot_be_told_in_the_future(dpo_client, db):
@@ -469,26 +497,12 @@ def _extended(dpo):
 
 
 REFUSALS = {
-    "second extension": (
-        _extended,
-        FILED + timedelta(days=3),
-        "extend",
-        {"until": "2026-04-20", "reason": "Still searching."},
-        "This request was already extended once; it cannot be extended again.",
-    ),
-    "extension after the due date": (
-        lambda dpo: _started(dpo),
-        datetime(2026, 3, 1, 0, 0, 1, tzinfo=PARIS),
-        "extend",
-        {"until": "2026-04-20", "reason": "Too late."},
-        "The first due date has passed: an extension can no longer be granted.",
-    ),
     "extension beyond the ceiling": (
         lambda dpo: _started(dpo),
         FILED,
         "extend",
         {"until": "2026-04-29", "reason": "A long search."},
-        "Choose a date after 2026-02-28 and no later than 2026-04-28.",
+        "Choose a date after 28 February 2026 and no later than 28 April 2026.",
     ),
     "extension without a reason": (
         lambda dpo: _started(dpo),
@@ -496,13 +510,6 @@ REFUSALS = {
         "extend",
         {"until": "2026-04-01", "reason": "   "},
         "Write the reason for the extension: the person will receive it.",
-    ),
-    "completing before starting": (
-        lambda dpo: _file(),
-        FILED,
-        "complete",
-        {"response": "Here it is."},
-        "Start the request (after verifying identity) before completing it.",
     ),
     "completing without an answer": (
         lambda dpo: _started(dpo),
@@ -532,6 +539,31 @@ REFUSALS = {
         {"code": "not_gdpr", "text": ""},
         "A rejection needs a reason code and a written explanation.",
     ),
+}
+
+
+NOT_APPLICABLE = {
+    "second extension": (
+        _extended,
+        FILED + timedelta(days=3),
+        "extend",
+        {"until": "2026-04-20", "reason": "Still searching."},
+        "This request was already extended once; it cannot be extended again.",
+    ),
+    "extension after the due date": (
+        lambda dpo: _started(dpo),
+        datetime(2026, 3, 1, 0, 0, 1, tzinfo=PARIS),
+        "extend",
+        {"until": "2026-04-20", "reason": "Too late."},
+        "The first due date has passed: an extension can no longer be granted.",
+    ),
+    "completing before starting": (
+        lambda dpo: _file(),
+        FILED,
+        "complete",
+        {"response": "Here it is."},
+        "Start the request (after verifying identity) before completing it.",
+    ),
     "starting before the identity is verified": (
         lambda dpo: _file(),
         FILED,
@@ -554,6 +586,27 @@ def test_a_refused_step_shows_the_error_and_changes_nothing(dpo_client, dpo, cas
 
     assert response.status_code == 200
     assert escape(error) in _html(response) and 'class="errornote"' in _html(response)
+    assert _state(req) == before
+    assert callbacks == []
+
+
+@pytest.mark.parametrize("case", NOT_APPLICABLE.values(), ids=NOT_APPLICABLE.keys())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_step_that_does_not_apply_is_refused_when_opened_and_when_submitted(
+    dpo_client, dpo, case, method, django_capture_on_commit_callbacks
+):
+    """Issue 14: after an extension the extension form was still reachable by its URL, refused only on submit."""
+    make, when, action, data, _error = case
+    with time_machine.travel(FILED, tick=False):
+        req = make(dpo)
+    before = _state(req)
+
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = getattr(dpo_client, method)(_url(action, req), data)
+        page = dpo_client.get(response["Location"]) if response.status_code == 302 else None
+
+    assert response.status_code == 302 and response["Location"] == _url("change", req)
+    assert "does not apply to request" in _html(page)
     assert _state(req) == before
     assert callbacks == []
 
@@ -694,7 +747,7 @@ def test_markup_typed_anywhere_comes_out_escaped_in_the_admin_and_in_mails(
 
     assert req.events.count() == 5  # received, verified, in progress, extended, rejected
     pages = [
-        _html(dpo_client.get(CHANGELIST)),
+        _html(dpo_client.get(CHANGELIST, {"deadline": "all"})),
         _html(dpo_client.get(_url("change", req))),
         _html(dpo_client.get(reverse("admin:privacy_requestevent_changelist"))),
     ]

@@ -208,8 +208,8 @@ def test_an_extension_is_refused_from_midnight_after_the_due_date(alice, status)
 @pytest.mark.parametrize(
     ("until", "reason", "message"),
     [
-        (date(2026, 4, 29), "Complex.", "no later than 2026-04-28"),
-        (date(2026, 2, 28), "Complex.", "after 2026-02-28"),
+        (date(2026, 4, 29), "Complex.", "no later than 28 April 2026"),
+        (date(2026, 2, 28), "Complex.", "after 28 February 2026"),
         (date(2026, 3, 31), "  ", "reason"),
     ],
 )
