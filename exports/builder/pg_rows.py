@@ -57,20 +57,35 @@ def supported(entry, fields):
     return connection.vendor == "postgresql" and all(_column(entry.final_field(f), "x") for f in fields)
 
 
-def _csv_cell(text):
-    """spreadsheet.neutralised() then the csv module's quoting, on a value's text; NULL is an empty cell."""
-    safe = f"(CASE WHEN {text} ~ %s AND {text} !~ %s THEN '''' || {text} ELSE {text} END)"
-    quoted = f"""CASE WHEN {safe} ~ %s THEN '"' || replace({safe}, '"', '""') || '"' ELSE {safe} END"""
-    return f"COALESCE({quoted}, '')", [*_SAFE, _NEEDS_QUOTES, *_SAFE, *_SAFE]
+def _neutralised(column):
+    """spreadsheet.neutralised() of a text column's value (t.<column>), as the CSV cell before quoting."""
+    value = f"t.{column}"
+    return f"CASE WHEN {value} ~ %s AND {value} !~ %s THEN '''' || {value} ELSE {value} END AS {column}", _SAFE
+
+
+def _quoted(column):
+    """The csv module's quoting of a neutralised text cell (n.<column>); NULL is an empty cell."""
+    value = f"n.{column}"
+    return f"""COALESCE(CASE WHEN {value} ~ %s THEN '"' || replace({value}, '"', '""') || '"' ELSE {value} END, '')"""
 
 
 def chunks(entry, fields, queryset, *, name, header, date_index, chunk):
     """Yield (the rows' JSON as data.json joins them, their CSV lines, rows, first and last moment), chunk by chunk."""
     columns = [f"c{i}" for i in range(len(fields))]
-    json_sql, json_params = "%s", ["{" + _json("record") + ": " + _json(name)]
+    # Each value's text once (t.c<i>); only text columns can start like a formula or hold a comma, a quote or a
+    # line break, so only they get a neutralised cell (n.c<i>) and quoting.
+    texts, cells, cell_params, json_sql, json_params, is_text = [], [], [], "%s", [], {}
+    json_params.append("{" + _json("record") + ": " + _json(name))
     for column, path in zip(columns, fields, strict=True):
-        text, quoted = _column(entry.final_field(path), f"r.{column}")
-        value = f"to_json({text})::text" if quoted else text
+        field = entry.final_field(path)
+        text, quoted = _column(field, f"r.{column}")
+        texts.append(f"{text} AS {column}")
+        is_text[column] = isinstance(field.target_field if field.is_relation else field, _TEXT)
+        if is_text[column]:
+            cell, params = _neutralised(column)
+            cells.append(cell)
+            cell_params += params
+        value = f"to_json(t.{column})::text" if quoted else f"t.{column}"
         json_sql += f" || %s || COALESCE({value}, 'null')"
         json_params.append(", " + _json(path) + ": ")
     json_sql += " || '}'"
@@ -80,14 +95,17 @@ def chunks(entry, fields, queryset, *, name, header, date_index, chunk):
     by_path = dict(zip(fields, columns, strict=True))
     for heading in header[1:]:
         csv_sql += " || ','"
-        if heading in by_path:
-            text, _ = _column(entry.final_field(heading), f"r.{by_path[heading]}")
-            cell, params = _csv_cell(f"({text})")
-            csv_sql += f" || {cell}"
-            csv_params += params
+        if (column := by_path.get(heading)) is None:
+            continue
+        if is_text[column]:
+            csv_sql += " || " + _quoted(column)
+            csv_params.append(_NEEDS_QUOTES)
+        else:
+            csv_sql += f" || COALESCE(t.{column}, '')"
     csv_sql += " || E'\\r\\n'"
 
     moment = f"r.{columns[date_index]}" if date_index is not None else "NULL::timestamptz"
+    neutralised = f" CROSS JOIN LATERAL (SELECT {', '.join(cells)}) AS n" if cells else ""
     last = None
     while True:
         rows = queryset if last is None else queryset.filter(pk__gt=last)
@@ -101,9 +119,10 @@ def chunks(entry, fields, queryset, *, name, header, date_index, chunk):
             f" string_agg({csv_sql}, '' ORDER BY r._pk),"
             f" count(*), min({moment}), max({moment}), max(r._pk)"
             f" FROM ({inner}) AS r(_pk, {', '.join(columns)})"
+            f" CROSS JOIN LATERAL (SELECT {', '.join(texts)}) AS t{neutralised}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*json_params, *csv_params, *inner_params])
+            cursor.execute(sql, [*json_params, *csv_params, *inner_params, *cell_params])
             json_text, csv_text, count, first, latest, last = cursor.fetchone()
         if not count:
             return
