@@ -27,13 +27,21 @@ from accounts.models import (
 )
 from accounts.security import reauthentication_response
 from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
-from config.admin_mixins import ReadOnlyAdmin
+from config.admin_mixins import QuickSelect, ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
 
 
 def _view_permission(model):
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
+STAFF_ACCESS_HELP = _("Groups and permissions are offered once the account is staff: tick “Staff status” and save.")
+
+
+def _holds_privileges(user):
+    """Staff, superuser, or (left over from before) in a group or holding a permission of their own."""
+    return user.is_staff or user.is_superuser or user.groups.exists() or user.user_permissions.exists()
 
 
 # Fields a change in the admin records in the change log: the customer's personal data.
@@ -198,6 +206,27 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
         if viewer is not None and viewer.has_perm("privacy.view_auditentry"):
             audit_url = f"{reverse('admin:privacy_auditentry_changelist')}?customer__id__exact={obj.pk}"
         return render_to_string("admin/accounts/personal_data.html", {"categories": categories, "audit_url": audit_url})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "country" and field is not None:
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
+        return field
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or _holds_privileges(obj):
+            return fieldsets
+        # A customer's page leaves out the group and permission pickers: rendering every permission of the site
+        # as an option was most of the page's time (bench/web.py). A superuser makes the account staff first;
+        # its page then offers them.
+        trimmed = []
+        for name, options in fieldsets:
+            if "groups" in options.get("fields", ()):
+                fields = tuple(f for f in options["fields"] if f not in ("groups", "user_permissions"))
+                options = {**options, "fields": fields, "description": STAFF_ACCESS_HELP}
+            trimmed.append((name, options))
+        return tuple(trimmed)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -150,13 +150,31 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _logged_in(client, user):
+    """`client` logged in as `user` with what a login with password and authenticator code records in the session:
+    the back-office asks staff for the second factor (R69) and would answer with a redirect otherwise."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
 def _session(user):
-    """A real session row for `user`, as the login form would leave it (the client's force_login)."""
+    """A real session row for `user`, as the login form would leave it."""
     from django.test import Client
 
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
+    return _logged_in(Client(), user).cookies["sessionid"].value
 
 
 def _pages(customer, dpo):
@@ -183,8 +201,7 @@ def _queries(user, path):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
-    client.force_login(user)
+    client = _logged_in(Client(HTTP_X_FORWARDED_PROTO="https"), user)
     client.get(path, secure=True)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, secure=True)

@@ -20,7 +20,8 @@ def safe_cell(value) -> str:
     return "'" + text
 
 
-NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# ASCII digits: the same test as PostgreSQL makes when it writes the CSV (exports/builder/pg_rows.py).
+NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 
 
 def neutralised(text: str, value) -> str:
