@@ -197,6 +197,7 @@ registry.register(
         fields=("created_at", "ends_at", "lifted_at", "reason", "reference"),
     ),
     retention="customer_lifetime",
+    title=_("Why and until when we keep your data longer"),
 )
 registry.register(
     HostArchive,
