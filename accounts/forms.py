@@ -53,7 +53,8 @@ class SignupForm(allauth_forms.SignupForm):
         for name in ("email", "password1"):
             self.fields[name].widget.attrs.pop("placeholder", None)
         set_autocomplete(
-            self, {"first_name": "given-name", "last_name": "family-name", "email": "email", "password1": "new-password"}
+            self,
+            {"first_name": "given-name", "last_name": "family-name", "email": "email", "password1": "new-password"},
         )
         # The rules are listed under the field before the first try, not only after a refusal.
         self.fields["password1"].widget.attrs["aria-describedby"] = "password-rules"

@@ -314,6 +314,8 @@ registry.register(
     ),
     retention="customer_lifetime",
 )
+
+
 def change_log_shown(row):
     """A change-log row in words: the field's label, its old and new values as the form shows them, who changed it."""
     from django.utils.text import capfirst
