@@ -4,6 +4,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].help_text = ""
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+        set_autocomplete(self, {"login": "email", "password": "current-password"})
 
 
 class SignupForm(AgeOfConsentForm, allauth_forms.SignupForm):
@@ -55,6 +57,16 @@ class SignupForm(AgeOfConsentForm, allauth_forms.SignupForm):
         self.fields["email"].label = _("Email address")
         for name in ("email", "password1"):
             self.fields[name].widget.attrs.pop("placeholder", None)
+        set_autocomplete(
+            self,
+            {"first_name": "given-name", "last_name": "family-name", "email": "email", "password1": "new-password"},
+        )
+        # The rules are listed under the field before the first try, not only after a refusal.
+        self.fields["password1"].widget.attrs["aria-describedby"] = "password-rules"
+
+    @property
+    def password_rules(self):
+        return password_validators_help_texts()
 
     def validate_unique_email(self, value):
         email = super().validate_unique_email(value)
@@ -105,6 +117,28 @@ class SignupForm(AgeOfConsentForm, allauth_forms.SignupForm):
         )
 
 
+def set_autocomplete(form, tokens):
+    """Tell browsers and password managers what each field holds (WCAG 1.3.5), e.g. {"phone": "tel"}."""
+    for name, token in tokens.items():
+        if name in form.fields:
+            form.fields[name].widget.attrs["autocomplete"] = token
+
+
+# The autocomplete token of each field of the customer's profile; the others are turned off.
+PROFILE_AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "phone": "tel",
+    "address": "street-address",
+    "postal_code": "postal-code",
+    "city": "address-level2",
+    "country": "country",
+    "preferred_language": "language",
+    "company": "organization",
+    "vat_number": "off",
+}
+
+
 def pre_registration(email):
     """The account holding `email` when nobody ever proved owning it: unverified, never logged in, not staff."""
     from allauth.account.models import EmailAddress
@@ -150,6 +184,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vat_number"].help_text = _("Checked only for professional customers.")
+        set_autocomplete(self, PROFILE_AUTOCOMPLETE)
 
     def changes(self):
         """Field -> new value after the model's own cleaning; the form works on a copy."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("signup/", allauth_views.signup, name="signup"),
     path("password/reset/", allauth_views.password_reset, name="password_reset"),
     path("profile/", views.profile, name="profile"),
+    path("language/", views.language, name="language"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("services/", views.service_list, name="service_list"),

@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import forms, services
 from accounts.models import (
@@ -90,6 +91,22 @@ def profile(request):
         "accounts/profile.html",
         {"form": profile_form, "consent_form": consent_form, "security": account_security(customer)},
     )
+
+
+@login_required
+@require_POST
+def language(request):
+    """The logged-in switcher: the chosen language becomes the customer's preferred one (mail included), then
+    Django's own view sets the cookie and goes back to the page."""
+    code = request.POST.get("language", "")
+    if code in User.Language.values:
+        services.customer_update(
+            customer=request.user,
+            changes={"preferred_language": code},
+            actor=request.user,
+            channel=ChangeLog.Channel.CLIENT_AREA,
+        )
+    return set_language(request)
 
 
 def _list_view(model, template, *, related=(), filter_=None):

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its country names in every language come from its own catalogue, read only for an installed app.
+    "django_countries",
     "accounts",
     "allauth",
     "allauth.account",

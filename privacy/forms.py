@@ -41,7 +41,11 @@ class RequestForm(forms.Form):
         label=_("Which detail is wrong?"), choices=_blank(_rectifiable_choices()), required=False
     )
     rectify_value = forms.CharField(
-        label=_("The correct value"), max_length=300, required=False, validators=[validate_no_card_number]
+        label=_("The correct value"),
+        max_length=300,
+        required=False,
+        validators=[validate_no_card_number],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     restriction_ground = forms.ChoiceField(
         label=_("Why should we restrict the processing?"), choices=_blank(RestrictionGround.choices), required=False
@@ -84,9 +88,9 @@ class RequestForm(forms.Form):
         self.customer = customer
         self.fields["order"].queryset = orders
 
-    def kind_groups(self):
-        """(kind label, [bound fields]) for the template, in the order of the kinds."""
-        return [(Kind(kind).label, [self[name] for name in names]) for kind, names in self.KIND_FIELDS.items()]
+    def kind_groups_by_value(self):
+        """(kind value, kind label, [bound fields]): the value lets the stylesheet show only the chosen kind's group."""
+        return [(kind.value, kind.label, [self[name] for name in names]) for kind, names in self.KIND_FIELDS.items()]
 
     def clean(self):
         cleaned = super().clean()
@@ -182,11 +186,17 @@ def _corrected_value(customer, name, raw):
 class PublicRequestForm(forms.Form):
     """The form for people without an account (R10, R79)."""
 
-    name = forms.CharField(label=_("Your name"), max_length=300, validators=[validate_no_card_number])
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=300,
+        validators=[validate_no_card_number],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     # The column's length: a longer address (the validator allows one) would fail at the database.
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a confirmation link to this address; only a confirmed request is processed."),
     )
     kind = forms.ChoiceField(label=_("What do you ask for?"), choices=Kind.choices, initial=Kind.ACCESS)

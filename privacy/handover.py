@@ -33,3 +33,9 @@ def hand_over_erasure(*, request, actor):
 def preview_erasure(*, request, at=None):
     """What erasing the request's subject would delete, anonymise and keep, and what blocks it (read-only)."""
     return erasure_preview(request=request, at=at)
+
+
+def preview_account_deletion(*, customer):
+    """What asking to delete the account would lead to, for the customer's "Delete my account" page: the engine's
+    preview (what is kept and until when, what blocks the erasure today), read-only."""
+    return erasure_preview(customer=customer)

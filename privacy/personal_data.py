@@ -46,10 +46,10 @@ def personal_data_for(user, *, limit=20) -> list[tuple]:
             continue
         labellers = [_labeller(entry, f) for f in entry.fields]
         qs = subject_rows(entry, user)
-        rows = [
-            [label(value) for label, value in zip(labellers, row, strict=True)]
-            for row in qs.order_by("-pk").values_list(*entry.fields)[:limit]
-        ]
+        raw = list(qs.order_by("-pk").values_list(*entry.fields)[:limit])
+        if entry.shown is not None:
+            raw = [[entry.shown(dict(zip(entry.fields, row, strict=True)))[f] for f in entry.fields] for row in raw]
+        rows = [[label(value) for label, value in zip(labellers, row, strict=True)] for row in raw]
         total = len(rows) if len(rows) < limit else qs.count()
         section = Section(entry, [entry.column_label(f) for f in entry.fields], rows, total)
         by_category.setdefault(entry.category.slug, (entry.category, []))[1].append(section)

@@ -6,6 +6,7 @@ retention jobs all read this registry; nothing else lists models or fields.
 This module imports no app of the project.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -77,10 +78,15 @@ class Entry:
     # The row's date its retention rule counts from, for rows an erasure keeps: the preview and the answer to the
     # person then say until when they are kept.
     retention_from: str | None = None
+    # What the person reads when the model's own name is a back-office word (shown instead of verbose_name_plural).
+    title: str | None = None
+    # row (field -> stored value) -> the same row in words, for rows whose values are codes that depend on another
+    # column (a change log's field names and old values); choices and booleans are labelled without it.
+    shown: Callable | None = None
 
     @property
     def label(self):
-        return self.model._meta.verbose_name_plural
+        return self.title or self.model._meta.verbose_name_plural
 
     def owner_filter(self, user) -> Q:
         if self.owner == "":

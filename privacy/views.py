@@ -7,19 +7,22 @@ Customer objects are fetched through the client area's owner-scoped helpers, so 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts.models import Order
+from accounts.models import Domain, Invoice, Order, Service, User
 from accounts.ownership import client_ip, get_owned_or_404, owned
 from config.links import LinkInvalid, link_invalid_page
 from privacy import forms
 from privacy.exceptions import RequestError
+from privacy.handover import preview_account_deletion
 from privacy.models import PROFILE_PURPOSES, DataSubjectRequest, Purpose, RequestEvent
 from privacy.models.requests import Channel, Kind, ObjectionScope, Status
 from privacy.personal_data import personal_data_for
@@ -36,7 +39,6 @@ from retention.rules import RULES
 # Newest rows shown per registered model; the full set is in the copy of the data (access request).
 PAGE_ROWS = 10
 REQUESTS_SHOWN = 20
-WIDE_COLUMNS = 6
 # Listed under "Your requests" instead, with only the events meant for the person.
 SHOWN_WITH_REQUESTS = (DataSubjectRequest, RequestEvent)
 RATE_GROUP = "privacy.public_request"
@@ -55,7 +57,17 @@ def _shown(value):
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        # A record kept as a whole (an identity archive): its keys are the customer's fields, shown by their labels.
+        return "; ".join(f"{_field_label(key)}: {_shown(item)}" for key, item in value.items()) or "—"
     return value
+
+
+def _field_label(name):
+    try:
+        return capfirst(User._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return capfirst(name.replace("_", " "))
 
 
 def _categories(customer):
@@ -66,16 +78,16 @@ def _categories(customer):
         shown = [s for s in sections if s.entry.model not in SHOWN_WITH_REQUESTS]
         for section in shown:
             section.rows = [[_shown(v) for v in row] for row in section.rows]
-            # The customer's own record is one row: shown as label / value pairs. Sections too wide for a
-            # table are shown as one line of "label: value" per row.
-            own_record = section.entry.owner == ""
+            # The customer's own record is one row: shown as label / value pairs. Every other section is a table
+            # whose cells carry their column's label, so that on a phone each row reads as a card.
+            own_record = section.entry.owner == "" and section.rows
             section.pairs = list(zip(section.columns, section.rows[0], strict=True)) if own_record else None
-            wide = len(section.columns) > WIDE_COLUMNS
-            section.lines = [list(zip(section.columns, row, strict=True)) for row in section.rows] if wide else None
+            section.labelled = [list(zip(section.columns, row, strict=True)) for row in section.rows]
         found.append(
             {
                 "category": category,
                 "sections": shown,
+                "count": sum(s.total for s in shown),
                 "rules": list(rules.values()),
                 "with_requests": len(shown) < len(sections),
             }
@@ -83,7 +95,7 @@ def _categories(customer):
     return found
 
 
-def _my_data_page(request, *, form=None, delete_form=None, status=200):
+def _my_data_page(request, *, form=None, status=200):
     customer = request.user
     owned_requests = owned(request, DataSubjectRequest)
     shown_requests = (
@@ -106,13 +118,15 @@ def _my_data_page(request, *, form=None, delete_form=None, status=200):
         .order_by("-received_at", "-pk")[:REQUESTS_SHOWN]
     )
     current = consent_current(customer=customer)
+    requests = list(shown_requests)
     context = {
         "categories": _categories(customer),
         "consents": [(Purpose(p).label, granted, p in PROFILE_PURPOSES) for p, granted in current.items()],
-        "requests": list(shown_requests),
+        "consents_given": sum(1 for granted in current.values() if granted),
+        "requests": requests,
         "requests_total": owned_requests.count(),
+        "requests_open": owned_requests.open().count(),
         "form": form or forms.RequestForm(customer=customer, orders=_automated_orders(request)),
-        "delete_form": delete_form or forms.DeleteAccountForm(),
     }
     return render(request, "privacy/my_data.html", context, status=status)
 
@@ -159,9 +173,15 @@ def request_file_view(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_withdraw_view(request, pk):
+    """GET asks "are you sure?" on a page of its own (it works without JavaScript); POST withdraws."""
     req = get_owned_or_404(request, DataSubjectRequest, pk)
+    if request.method == "GET":
+        if not req.is_open:
+            messages.error(request, _("This request is closed: there is nothing to withdraw."))
+            return redirect(_my_data_url("requests"))
+        return render(request, "privacy/request_withdraw.html", {"req": req})
     try:
         request_withdraw(req, customer=request.user)
     except RequestError as e:
@@ -171,14 +191,34 @@ def request_withdraw_view(request, pk):
     return redirect(_my_data_url("requests"))
 
 
+def _delete_account_page(request, form, status=200):
+    customer = request.user
+    preview = preview_account_deletion(customer=customer)
+    context = {
+        "form": form,
+        "services": owned(request, Service).filter(status=Service.Status.ACTIVE),
+        "domains": owned(request, Domain).filter(status=Domain.Status.ACTIVE, auto_renew=True),
+        "invoices": owned(request, Invoice).filter(status=Invoice.Status.UNPAID),
+        "kept": preview.kept,
+        "open_erasure": owned(request, DataSubjectRequest).open().filter(kind=Kind.ERASURE).first(),
+    }
+    return render(request, "privacy/delete_account.html", context, status=status)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_account(request):
-    """There is no self-service deletion: this files an erasure request for the DPO (R06)."""
+    """There is no self-service deletion: this files an erasure request for the DPO (R06).
+
+    The page first says what the erasure will lead to (services, domains, unpaid invoices, what the law keeps and
+    until when) and offers a copy of the data.
+    """
+    if request.method == "GET":
+        return _delete_account_page(request, forms.DeleteAccountForm())
     form = forms.DeleteAccountForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was filed: please correct the fields marked below."))
-        return _my_data_page(request, delete_form=form)
+        return _delete_account_page(request, form)
     req = request_file(kind=Kind.ERASURE, channel=Channel.CLIENT_AREA, customer=request.user, actor=request.user)
     messages.success(
         request,

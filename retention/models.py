@@ -177,8 +177,11 @@ class HostArchive(models.Model):
 
 LEGAL_HOLDS = Category(
     "legal_holds",
-    _("Legal holds"),
-    _("Keeping data that a dispute, an unpaid balance or an authority's demand requires, past its usual period"),
+    _("Data kept longer for a dispute or an authority"),
+    _(
+        "Keeping data that a dispute, an unpaid balance or an authority's demand requires, past its usual period "
+        "(the law calls this a legal hold)"
+    ),
     _("Legal obligation (Art. 6(1)(c)) and legal claims (Art. 17(3)(e))"),
     (categories.AUTHORITIES,),
     source=_("Our data protection officer"),
@@ -196,6 +199,7 @@ registry.register(
         fields=("created_at", "ends_at", "lifted_at", "reason", "reference"),
     ),
     retention="customer_lifetime",
+    title=_("Why and until when we keep your data longer"),
 )
 registry.register(
     HostArchive,
@@ -204,6 +208,7 @@ registry.register(
     fields=("identity", "account", "contract_ended_at"),
     erasure=Keep(reason=_("Identity a host must keep 5 years after the contract ends (LCEN art. 6)")),
     retention="lcen_host_identity",
+    title=_("Your identity, kept after a hosting contract ends (required of hosts by law)"),
 )
 registry.exempt(RetentionRun, "counts per rule and day; never a value or an identifier")
 registry.exempt(ErasureTombstone, "keyed hashes only, kept so a restored backup can be erased again (R63)")

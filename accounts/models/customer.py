@@ -7,7 +7,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -316,11 +316,37 @@ registry.register(
     ),
     retention="customer_lifetime",
 )
+
+
+def change_log_shown(row):
+    """A change-log row in words: the field's label, its old and new values as the form shows them, who changed it."""
+    from django.utils.text import capfirst
+
+    roles = {"customer": _("You"), "staff": _("Our staff"), "system": _("Automatically")}
+    shown = dict(row)
+    try:
+        field = User._meta.get_field(row["field"])
+    except (KeyError, FieldDoesNotExist):
+        field = None
+    if field is not None:
+        shown["field"] = capfirst(field.verbose_name)
+        choices = {str(k): v for k, v in field.flatchoices} if field.flatchoices else {}
+        if isinstance(field, models.BooleanField):
+            choices = {"True": _("Yes"), "False": _("No")}
+        for name in ("old_value", "new_value"):
+            if name in row:
+                shown[name] = choices.get(row[name], row[name])
+    if "actor_role" in row:
+        shown["actor_role"] = roles.get(row["actor_role"], row["actor_role"])
+    return shown
+
+
 registry.register(
     ChangeLog,
     category=categories.CHANGE_LOG,
     owner="customer",
     fields=("created_at", "field", "old_value", "new_value", "actor_role", "channel"),
+    shown=change_log_shown,
     erasure=Delete(),
     retention="customer_lifetime",
 )

@@ -164,7 +164,9 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
             for n, (category, entries) in enumerate(grouped):
                 out.write(("\n" if n == 0 else ",\n") + f"    {json.dumps(category.slug)}: [")
                 summary = CategorySummary(category, [])
-                with (scratch / f"{category.slug}.csv").open("w", encoding="utf-8", newline="") as spool:
+                # utf-8-sig writes the byte-order mark by which Excel recognises UTF-8 (without it, a French Excel
+                # reads the file as Windows-1252 and garbles every accent); other programs skip it.
+                with (scratch / f"{category.slug}.csv").open("w", encoding="utf-8-sig", newline="") as spool:
                     done = _stream_category(subject, entries, out, spool, summary, limit, meter, done)
                 out.write("]")
                 summaries.append(summary)

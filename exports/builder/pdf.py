@@ -26,6 +26,7 @@ LONG_CATEGORY = 25
 
 # WeasyPrint logs every layout step at INFO; a worker's log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+PDF_VARIANT = "pdf/ua-1"
 
 
 def css_string(text):
@@ -123,4 +124,5 @@ def render(context, path):
             "margin_of": css_string(" / "),
         },
     )
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)
+    # PDF/UA-1: tagged (headings, tables, reading order), with its language and title, so a screen reader reads it.
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path, pdf_variant=PDF_VARIANT)

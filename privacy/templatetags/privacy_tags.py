@@ -39,6 +39,16 @@ def in_full(moment):
     }
 
 
+@register.filter
+def in_full_date(day):
+    """A day alone, in full and in the reader's language: '28 February 2026' / '28 février 2026'."""
+    if day is None:
+        return ""
+    if hasattr(day, "astimezone"):
+        day = day.astimezone(ZoneInfo(settings.SITE_TIME_ZONE)).date()
+    return date_format(day, full_date_format(translation.get_language()))
+
+
 @register.simple_tag
 def privacy_dashboard():
     """The DPO dashboard's figures and chart, for the admin index (shown only to those who work the queue)."""

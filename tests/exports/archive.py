@@ -25,7 +25,7 @@ def open_archive(job):
     with zipfile.ZipFile(job.path) as archive:
         names = archive.namelist()
         data = json.loads(archive.read("data.json").decode("utf-8"))
-        csvs = {n: archive.read(n).decode("utf-8") for n in names if n.startswith("csv/")}
+        csvs = {n: archive.read(n).decode("utf-8-sig") for n in names if n.startswith("csv/")}
         readme = archive.read("README.txt").decode("utf-8")
         reader = PdfReader(io.BytesIO(archive.read("report.pdf")))
         text = "\n".join(page.extract_text() for page in reader.pages)

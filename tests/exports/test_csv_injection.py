@@ -49,7 +49,7 @@ def test_the_export_csv_neutralises_formulas_and_the_json_keeps_the_true_values(
     job = build_export(customer=customer, requested_by=customer)
 
     with zipfile.ZipFile(job.path) as archive:
-        rows = list(csv.DictReader(io.StringIO(archive.read("csv/identity.csv").decode(), newline="")))
+        rows = list(csv.DictReader(io.StringIO(archive.read("csv/identity.csv").decode("utf-8-sig"), newline="")))
         data = json.loads(archive.read("data.json"))
     row = next(r for r in rows if r.get("first_name"))
     identity = next(r for r in data["sections"]["identity"] if r.get("first_name"))
