@@ -8,20 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Offer
 from accounts.validators import normalise_vat, validate_eu_vat, validate_no_card_number
 
-RECURRING_TEXT = _(
-    "I authorise recurring charges: %(name)s renews %(period)s at %(price)s %(currency)s until I stop the renewal, "
-    "which I can do at any time from my client area."
-)
+RECURRING_TEXT = {
+    Offer.Period.MONTH: _(
+        "I authorise recurring charges: %(name)s renews every month at %(price)s %(currency)s until I stop the "
+        "renewal, which I can do at any time from my client area."
+    ),
+    Offer.Period.YEAR: _(
+        "I authorise recurring charges: %(name)s renews every year at %(price)s %(currency)s until I stop the "
+        "renewal, which I can do at any time from my client area."
+    ),
+}
 
 
 def recurring_wording(offer) -> str:
     """The sentence the box says for this offer, in the active language: what the log keeps as agreed."""
-    return str(RECURRING_TEXT) % {
-        "name": offer.name,
-        "period": str(offer.get_period_display()).lower(),
-        "price": offer.price,
-        "currency": offer.currency,
-    }
+    return str(RECURRING_TEXT[offer.period]) % {"name": offer.name, "price": offer.price, "currency": offer.currency}
 
 
 class OfferChoiceField(forms.ModelChoiceField):
