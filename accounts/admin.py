@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import allauth_admin, services  # noqa: F401 (allauth's pages, made safe)
+from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,

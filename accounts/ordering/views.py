@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -83,6 +84,14 @@ def order_sent(request):
     return render(request, "accounts/ordering/order_sent.html", {"email": email})
 
 
+def _back(request, service):
+    """Back to the page the button was on (the profile or the service page), never to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("accounts:service_detail", pk=service.pk)
+
+
 def _wording(action):
     return {
         "stop": _("Stop the automatic renewal"),
@@ -105,7 +114,7 @@ def service_renewal_stop_view(request, pk):
         messages.success(request, _("The automatic renewal is stopped: the service ends at the end of its period."))
     else:
         messages.info(request, _("This service does not renew automatically."))
-    return redirect("accounts:service_detail", pk=service.pk)
+    return _back(request, service)
 
 
 @login_required
@@ -114,7 +123,7 @@ def service_payment_method_view(request, pk):
     service = get_owned_or_404(request, Service, pk, related=("order", "customer"))
     if not service.auto_renew:
         messages.info(request, _("This service does not renew automatically."))
-        return redirect("accounts:service_detail", pk=service.pk)
+        return _back(request, service)
     url = service_payment_method_change(
         service=service,
         return_url=request.build_absolute_uri(reverse("accounts:service_detail", args=[service.pk])),
@@ -125,5 +134,5 @@ def service_payment_method_view(request, pk):
     )
     if not url:
         messages.info(request, _("You pay by bank transfer: no means of payment is stored, so there is none to change."))
-        return redirect("accounts:service_detail", pk=service.pk)
+        return _back(request, service)
     return redirect(url)

@@ -151,3 +151,24 @@ def test_the_log_is_registered_and_an_erasure_keeps_the_proof_without_the_networ
     assert entry.erasure.blank == {"ip": None, "user_agent": ""}
     assert {"ip", "wording", "action", "created_at"} <= set(entry.fields)
     assert {"renews_at", "auto_renew"} <= set(registry.entry(Service).fields)
+
+
+def test_the_profile_offers_both_actions_and_comes_back_to_the_profile(client, alice_service):
+    profile = reverse("accounts:profile")
+    html = client.get(profile).content.decode()
+    assert reverse("accounts:service_renewal_stop", args=[alice_service.pk]) in html
+    assert reverse("accounts:service_payment_method", args=[alice_service.pk]) in html
+
+    response = client.post(reverse("accounts:service_renewal_stop", args=[alice_service.pk]), {"next": profile})
+
+    assert response["Location"] == profile
+    assert RecurringPaymentEvent.objects.filter(action="renewal_stopped", service=alice_service).exists()
+    assert reverse("accounts:service_renewal_stop", args=[alice_service.pk]) not in client.get(profile).content.decode()
+
+
+def test_a_foreign_next_is_not_followed(client, alice_service):
+    response = client.post(
+        reverse("accounts:service_renewal_stop", args=[alice_service.pk]), {"next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == reverse("accounts:service_detail", args=[alice_service.pk])
