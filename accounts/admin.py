@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import allauth_admin, services  # noqa: F401 (allauth's pages, made safe)
-from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,
@@ -26,6 +25,7 @@ from accounts.models import (
     Transaction,
     User,
 )
+from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
 from accounts.security import reauthentication_response
 from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
 from config.admin_mixins import ReadOnlyAdmin

@@ -1,8 +1,8 @@
 from accounts.models.billing import Invoice, InvoiceLine, InvoiceSequence, Transaction
 from accounts.models.commerce import AffiliateCommission, Domain, Order, Service
 from accounts.models.credentials import SiteCredential
-from accounts.models.ordering import Offer, RecurringPaymentEvent
 from accounts.models.customer import ChangeLog, ConnectionLog, Prospect, User
+from accounts.models.ordering import Offer, RecurringPaymentEvent
 from accounts.models.support import SupportTicket, TicketMessage
 
 __all__ = [

@@ -81,7 +81,9 @@ class OrderForm(forms.Form):
         if offer is not None and offer.is_renewable and not data.get("authorise_recurring"):
             self.add_error(
                 "authorise_recurring",
-                _("This offer renews automatically: tick the box to authorise the recurring charges, or choose "
-                  "a one-off offer."),
+                _(
+                    "This offer renews automatically: tick the box to authorise the recurring charges, or choose "
+                    "a one-off offer."
+                ),
             )
         return data

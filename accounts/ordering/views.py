@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +22,8 @@ from accounts.ordering.services import Buyer, order_place, service_payment_metho
 from accounts.ownership import client_ip, get_owned_or_404, user_agent
 
 PLACED_SESSION_KEY = "ordering_placed"
+# The default provider's answer when there is no hosted page: a bank transfer stores no means of payment.
+NOTHING_TO_CHANGE = gettext_noop("You pay by bank transfer: no means of payment is stored, so there is none to change.")
 
 
 def _language():
@@ -59,7 +61,7 @@ def order_new(request):
             # Whatever happened, a visitor is shown only the address they typed.
             request.session[PLACED_SESSION_KEY] = data["email"]
             return redirect("accounts:order_sent")
-    offers = [(offer, recurring_wording(offer) if offer.is_renewable else "") for offer in form.fields["offer"].queryset]
+    offers = [(o, recurring_wording(o) if o.is_renewable else "") for o in form.fields["offer"].queryset]
     return render(
         request,
         "accounts/ordering/order_form.html",
@@ -133,6 +135,6 @@ def service_payment_method_view(request, pk):
         language=_language(),
     )
     if not url:
-        messages.info(request, _("You pay by bank transfer: no means of payment is stored, so there is none to change."))
+        messages.info(request, _(NOTHING_TO_CHANGE))
         return _back(request, service)
     return redirect(url)
