@@ -173,3 +173,18 @@ def test_a_foreign_next_is_not_followed(client, alice_service):
     )
 
     assert response["Location"] == reverse("accounts:service_detail", args=[alice_service.pk])
+
+
+def test_an_erasure_keeps_the_authorisation_as_proof_and_removes_the_network_details(alice, alice_service):
+    from retention.services import customer_erase
+
+    order = alice_service.order
+    Order.objects.filter(pk=order.pk).update(affiliate_code="BOB42")
+
+    customer_erase(customer=alice, reference="test")
+
+    event = RecurringPaymentEvent.objects.get(action="authorised")
+    assert (event.ip, event.user_agent, event.service) == (None, "", None)  # the service itself is deleted
+    assert event.wording.startswith("I authorise recurring charges: Hosting S") and event.service_name == "Hosting S"
+    order.refresh_from_db()
+    assert (order.buyer_ip, order.affiliate_code) == (None, "")
