@@ -281,6 +281,7 @@ class OrderAdmin(CustomerOwnedAdmin):
     )
     list_filter = ("status", "currency")
     search_fields = ("reference", "customer__email", "target_url")
+    actions = (ordering_admin.payment_received,)
     date_hierarchy = "created_at"
 
 

@@ -31,6 +31,8 @@ class Order(models.Model):
     buyer_ip = models.GenericIPAddressField(_("buyer IP address"), null=True, blank=True)
     # The affiliate code of the session the order was placed in (R83); never shown to the affiliate.
     affiliate_code = models.CharField(_("affiliate code"), max_length=32, blank=True)
+    # What the order form sold; a catalogue row, not personal data (null for orders from before the form).
+    offer = models.ForeignKey("accounts.Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("ordered at"), default=timezone.now)
     # Set when an automatic fraud rule blocked or cancelled the order (Art. 22, R28).
     automated_decision = models.BooleanField(_("decided automatically"), default=False)

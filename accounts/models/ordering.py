@@ -28,8 +28,9 @@ class Offer(models.Model):
     period = models.CharField(_("billing period"), max_length=8, choices=Period.choices, default=Period.ONCE)
     # A hosting plan runs as a Service in the client area; a one-off job (a migration, an audit) does not.
     creates_service = models.BooleanField(_("runs as a service"), default=True)
-    # Issued at once: the bank transfer quotes the invoice number, and the invoice is what the customer pays.
-    invoiced = models.BooleanField(_("invoiced when ordered"), default=True)
+    # Issued when the payment arrives, not at the order: an unpaid order then leaves no accounting record behind and
+    # goes after 30 days (order_stale_delete), as the policy says.
+    invoiced = models.BooleanField(_("invoiced when paid"), default=True)
     is_active = models.BooleanField(_("on sale"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

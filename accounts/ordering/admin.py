@@ -1,8 +1,12 @@
-"""The back-office of the order form: the catalogue, editable; the recurring-payment log, read-only evidence."""
+"""The back-office of the order form: the catalogue, editable; the recurring-payment log, read-only evidence; the
+action that records a bank transfer received for a pending order."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import Offer, RecurringPaymentEvent
+from accounts.models import Offer, Order, RecurringPaymentEvent
+from accounts.ordering.services import order_payment_received
 from accounts.staff import HideArchivedMixin
 from config.admin_mixins import ReadOnlyAdmin
 
@@ -22,3 +26,13 @@ class RecurringPaymentEventAdmin(HideArchivedMixin, ReadOnlyAdmin):
     search_fields = ("customer__email", "service_name")
     list_select_related = ("customer",)
     date_hierarchy = "created_at"
+
+
+@admin.action(description=_("Payment received: issue the paid invoice and start the service"), permissions=["change"])
+def payment_received(modeladmin, request, queryset):
+    done = sum(order_payment_received(order=order) for order in queryset.filter(status=Order.Status.PENDING))
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d order marked as paid.", "%(n)d orders marked as paid.", done) % {"n": done},
+        messages.SUCCESS if done else messages.WARNING,
+    )

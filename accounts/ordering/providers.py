@@ -24,7 +24,7 @@ class PaymentProvider:
     code = ""
     label = ""
 
-    def checkout(self, *, order, invoice) -> Checkout:
+    def checkout(self, *, order) -> Checkout:
         raise NotImplementedError
 
     def method_update_url(self, *, service, return_url) -> str:
@@ -44,15 +44,15 @@ class BankTransferProvider(PaymentProvider):
     code = "bank_transfer"
     label = _("Bank transfer")
 
-    def checkout(self, *, order, invoice) -> Checkout:
-        reference = invoice.number if invoice is not None else order.reference
+    def checkout(self, *, order) -> Checkout:
+        # The order's reference: staff match the transfer to the order with it (order_payment_received).
         return Checkout(
             instructions=(
                 (_("Account holder"), settings.PAYMENT_BANK_HOLDER),
                 (_("IBAN"), settings.PAYMENT_BANK_IBAN),
                 (_("BIC"), settings.PAYMENT_BANK_BIC),
                 (_("Amount"), f"{order.amount} {order.currency}"),
-                (_("Reference to quote"), reference),
+                (_("Reference to quote"), order.reference),
             )
         )
 

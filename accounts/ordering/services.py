@@ -21,6 +21,7 @@ from accounts.models import (
     Order,
     RecurringPaymentEvent,
     Service,
+    Transaction,
     User,
 )
 from accounts.ordering.providers import Checkout, payment_provider
@@ -44,7 +45,6 @@ class Buyer:
 @dataclass(frozen=True)
 class Placed:
     order: Order | None
-    invoice: Invoice | None
     service: Service | None
     checkout: Checkout | None
     account_created: bool = False
@@ -97,17 +97,17 @@ def _commission(order, code):
     return AffiliateCommission.objects.create(affiliate=affiliate, order=order, amount=amount, currency=order.currency)
 
 
-def _invoice(order, offer, customer, now):
-    invoice = Invoice.objects.create(customer=customer, order=order, currency=offer.currency, created_at=now)
-    InvoiceLine.objects.create(invoice=invoice, description=offer.name, unit_price=offer.price)
-    return invoice_issue(invoice=invoice, when=now)
+def _invoice(order, when):
+    invoice = Invoice.objects.create(customer=order.customer, order=order, currency=order.currency, created_at=when)
+    InvoiceLine.objects.create(invoice=invoice, description=order.product, unit_price=order.amount)
+    return invoice_issue(invoice=invoice, when=when)
 
 
 @transaction.atomic
 def order_place(
     *, offer, buyer: Buyer, ip, user_agent, language, affiliate_code="", recurring_authorisation=""
 ) -> Placed:
-    """Create the order (its invoice, its service) and queue the buyer's mail, or only the owner's mail.
+    """Create the order (and its service, suspended until paid) and queue the buyer's mail, or only the owner's mail.
 
     `recurring_authorisation` is the sentence the buyer ticked; a renewable offer is refused without it (R88).
     """
@@ -118,12 +118,13 @@ def order_place(
         existing = User.objects.filter(email__iexact=buyer.email.strip()).first()
         if existing is not None:
             _mail_owner(existing, offer)
-            return Placed(None, None, None, None, sent_to_owner=True)
+            return Placed(None, None, None, sent_to_owner=True)
         customer, created = _create_customer(buyer, language=language, affiliate_code=affiliate_code), True
     now = timezone.now()
     order = Order.objects.create(
         customer=customer,
         reference=new_reference(),
+        offer=offer,
         product=offer.name,
         amount=offer.price,
         currency=offer.currency,
@@ -132,7 +133,6 @@ def order_place(
         created_at=now,
         status_changed_at=now,
     )
-    invoice = _invoice(order, offer, customer, now) if offer.invoiced else None
     service = None
     if offer.creates_service:
         # Suspended until paid: an unpaid order must not keep an "active service" alive (it blocks archiving).
@@ -160,16 +160,15 @@ def order_place(
         )
     _commission(order, affiliate_code)
     User.objects.filter(pk=customer.pk).update(last_activity_at=now)
-    checkout = payment_provider().checkout(order=order, invoice=invoice)
-    _mail_buyer(customer, order, invoice, checkout, created=created)
-    return Placed(order, invoice, service, checkout, account_created=created)
+    checkout = payment_provider().checkout(order=order)
+    _mail_buyer(customer, order, checkout, created=created)
+    return Placed(order, service, checkout, account_created=created)
 
 
-def _mail_buyer(customer, order, invoice, checkout, *, created):
+def _mail_buyer(customer, order, checkout, *, created):
     context = {
         "name": customer.first_name,
         "order": order,
-        "invoice_number": invoice.number if invoice else "",
         "instructions": [(str(label), value) for label, value in checkout.instructions],
         "pay_url": checkout.redirect_url,
         "order_url": site_url(reverse("accounts:order_detail", args=[order.pk])),
@@ -189,6 +188,40 @@ def _mail_owner(owner, offer):
         "reset_url": site_url(reverse("account_reset_password")),
     }
     mail_send(to=owner.email, template="order_existing_account", context=context, language=owner.preferred_language)
+
+
+@transaction.atomic
+def order_payment_received(*, order, when=None) -> int:
+    """The transfer for a pending order arrived: record it, issue the paid invoice, start the service.
+
+    Safe to run twice (the order is locked and must still be pending); returns 1 when it acted, else 0.
+    """
+    when = when or timezone.now()
+    order = Order.objects.select_for_update().select_related("customer", "offer").get(pk=order.pk)
+    if order.status != Order.Status.PENDING:
+        return 0
+    invoice = None
+    if order.offer is None or order.offer.invoiced:
+        invoice = _invoice(order, when)
+        invoice.status, invoice.paid_at = Invoice.Status.PAID, when
+        invoice.save(update_fields=["status", "paid_at"])
+    Transaction.objects.create(
+        customer=order.customer,
+        invoice=invoice,
+        order=order,
+        provider=Transaction.Provider.BANK,
+        provider_reference=order.reference,
+        amount=order.amount,
+        currency=order.currency,
+        method=Transaction.Method.BANK_TRANSFER,
+        status=Transaction.Status.SUCCEEDED,
+        created_at=when,
+    )
+    started = order.services.filter(status=Service.Status.SUSPENDED).update(status=Service.Status.ACTIVE)
+    order.status = Order.Status.ACTIVE if started else Order.Status.COMPLETED
+    order.status_changed_at = when
+    order.save(update_fields=["status", "status_changed_at"])
+    return 1
 
 
 def _log(*, customer, service, action, wording, ip, user_agent, language):

@@ -72,11 +72,9 @@ def order_new(request):
 @login_required
 def order_placed(request, pk):
     order = get_owned_or_404(request, Order, pk)
-    invoice = order.invoices.filter(number__isnull=False).first()
-    checkout = payment_provider().checkout(order=order, invoice=invoice)
-    return render(
-        request, "accounts/ordering/order_placed.html", {"order": order, "invoice": invoice, "checkout": checkout}
-    )
+    # How to pay, while there is something to pay.
+    checkout = payment_provider().checkout(order=order) if order.status == Order.Status.PENDING else None
+    return render(request, "accounts/ordering/order_placed.html", {"order": order, "checkout": checkout})
 
 
 def order_sent(request):

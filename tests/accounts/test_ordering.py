@@ -2,15 +2,29 @@
 address that has an account gets nothing attached and learns nothing; bad input creates nothing."""
 
 import re
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AffiliateCommission, Invoice, Offer, Order, RecurringPaymentEvent, Service, User
+from accounts.models import (
+    AffiliateCommission,
+    Invoice,
+    Offer,
+    Order,
+    RecurringPaymentEvent,
+    Service,
+    Transaction,
+    User,
+)
+from accounts.ordering.services import order_payment_received
 from outbox.models import OutgoingMail
 from privacy.registry import registry
 from tests import factories
@@ -18,6 +32,7 @@ from tests import factories
 FORM = reverse("accounts:order_new")
 SENT = reverse("accounts:order_sent")
 IP = "198.51.100.23"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
@@ -60,7 +75,7 @@ def _link(text, path):
     return re.search(rf"https?://[^\s\"<]+({re.escape(path)}[^\s\"<]*)", text).group(1)
 
 
-def test_a_visitors_first_purchase_creates_the_account_the_order_and_its_invoice(order, audit):
+def test_a_visitors_first_purchase_creates_the_account_and_the_order(order, audit):
     response = order(audit, **visitor(is_professional="on", company="Petit SARL", vat_number="FR 40 303265045"))
 
     assert response.status_code == 302 and response["Location"] == SENT
@@ -68,18 +83,58 @@ def test_a_visitors_first_purchase_creates_the_account_the_order_and_its_invoice
     assert (customer.first_name, customer.company, customer.vat_number) == ("Jeanne", "Petit SARL", "FR40303265045")
     assert not customer.has_usable_password()
     placed = Order.objects.get(customer=customer)
-    assert (placed.product, placed.amount, placed.status, placed.buyer_ip) == (
+    assert (placed.product, placed.amount, placed.status, placed.buyer_ip, placed.offer) == (
         "Security audit",
         Decimal("150.00"),
         Order.Status.PENDING,
         IP,
+        audit,
     )
-    invoice = Invoice.objects.get(order=placed)
-    assert invoice.number and invoice.status == Invoice.Status.UNPAID and invoice.total == Decimal("150.00")
-    assert invoice.billing_vat_number == "FR40303265045"
+    # Invoiced when paid: an unpaid order leaves no accounting record and goes after 30 days (order_stale_delete).
+    assert not Invoice.objects.exists()
     assert not Service.objects.filter(order=placed).exists()  # a one-off job runs as no service
     customer.refresh_from_db()
     assert customer.last_activity_at == placed.created_at
+
+
+def test_the_payment_received_issues_the_paid_invoice_and_starts_the_service(order, hosting):
+    order(hosting, **visitor(authorise_recurring="on"))
+    placed = Order.objects.get()
+
+    assert order_payment_received(order=placed) == 1
+    assert order_payment_received(order=placed) == 0  # twice is once
+
+    placed.refresh_from_db()
+    assert placed.status == Order.Status.ACTIVE
+    invoice = Invoice.objects.get(order=placed)
+    assert invoice.number and invoice.status == Invoice.Status.PAID and invoice.total == Decimal("9.00")
+    assert invoice.billing_name == "Jeanne Petit"
+    payment = Transaction.objects.get(order=placed)
+    assert (payment.provider, payment.provider_reference, payment.method, payment.status, payment.invoice) == (
+        "bank",
+        placed.reference,
+        "bank_transfer",
+        "succeeded",
+        invoice,
+    )
+    assert Service.objects.get(order=placed).status == Service.Status.ACTIVE
+
+
+def test_staff_record_the_payment_from_the_order_list(order, audit):
+    order(audit, **visitor())
+    placed = Order.objects.get()
+    staff = Client()
+    staff.force_login(factories.StaffFactory(is_superuser=True, email="root@example.com"))
+
+    response = staff.post(
+        reverse("admin:accounts_order_changelist"),
+        {"action": "payment_received", "_selected_action": [placed.pk]},
+        follow=True,
+    )
+
+    assert "1 order marked as paid." in response.content.decode()
+    placed.refresh_from_db()
+    assert placed.status == Order.Status.COMPLETED and Invoice.objects.get(order=placed).status == "paid"
 
 
 def test_the_buyer_is_mailed_a_set_password_link_and_my_personal_data_in_their_language(client, order, audit):
@@ -92,7 +147,7 @@ def test_the_buyer_is_mailed_a_set_password_link_and_my_personal_data_in_their_l
     (sent,) = mail.outbox
     assert "/account/privacy/" in sent.body and "/account/privacy/" in sent.alternatives[0][0]
     assert "Nous avons créé votre compte client" in sent.body
-    assert Invoice.objects.get().number in sent.body and "FR76" in sent.body  # how to pay: the bank details
+    assert Order.objects.get().reference in sent.body and "FR76" in sent.body  # how to pay: the bank details
     set_password = _link(sent.body, "/account/password/reset/key/")
     customer = User.objects.get(email="jeanne@example.org")
     assert customer.preferred_language == "fr"
@@ -261,3 +316,17 @@ def test_the_order_page_costs_the_same_queries_whatever_the_catalogue(client, al
 
     assert html.count('name="offer"') == 22
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_unpaid_order_leaves_nothing_behind_after_thirty_days_and_a_day(client, order, hosting):
+    from tests.retention.conftest import nightly
+
+    with time_machine.travel(datetime(2026, 3, 1, 12, 0, tzinfo=PARIS), tick=False):
+        order(hosting, **visitor(authorise_recurring="on"))
+    placed = Order.objects.get()
+
+    assert nightly("order_stale_delete", "2026-03-31")["matched"] == 0
+    assert nightly("order_stale_delete", "2026-04-01")["rows"]["accounts.Order"] == {"deleted": 1}
+    assert not Order.objects.filter(pk=placed.pk).exists() and not Invoice.objects.exists()
+    # The authorisation stays as proof, pointing to no order; the never-started service stays with the account.
+    assert RecurringPaymentEvent.objects.get().order is None
