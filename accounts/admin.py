@@ -25,6 +25,7 @@ from accounts.models import (
     Transaction,
     User,
 )
+from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
 from accounts.security import reauthentication_response
 from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
 from config.admin_mixins import QuickSelect, ReadOnlyAdmin
@@ -309,6 +310,7 @@ class OrderAdmin(CustomerOwnedAdmin):
     )
     list_filter = ("status", "currency")
     search_fields = ("reference", "customer__email", "target_url")
+    actions = (ordering_admin.payment_received,)
     date_hierarchy = "created_at"
 
 

@@ -2,6 +2,7 @@ from allauth.account import views as allauth_views
 from django.urls import path
 
 from accounts import views, views_tickets
+from accounts.ordering import views as ordering
 
 app_name = "accounts"
 
@@ -16,6 +17,11 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("order/", ordering.order_new, name="order_new"),
+    path("order/sent/", ordering.order_sent, name="order_sent"),
+    path("orders/<int:pk>/placed/", ordering.order_placed, name="order_placed"),
+    path("services/<int:pk>/renewal/stop/", ordering.service_renewal_stop_view, name="service_renewal_stop"),
+    path("services/<int:pk>/payment-method/", ordering.service_payment_method_view, name="service_payment_method"),
     path("services/", views.service_list, name="service_list"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("domains/", views.domain_list, name="domain_list"),

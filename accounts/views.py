@@ -89,7 +89,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": profile_form, "consent_form": consent_form, "security": account_security(customer)},
+        {
+            "form": profile_form,
+            "consent_form": consent_form,
+            "security": account_security(customer),
+            # R88: each renewing service, with its "stop" and "change the payment method" buttons.
+            "renewals": owned(request, Service).filter(auto_renew=True, renews_at__isnull=False),
+        },
     )
 
 

@@ -367,6 +367,16 @@ ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
 AUDIENCE_MEASUREMENT_EXEMPT = env.bool("AUDIENCE_MEASUREMENT_EXEMPT", default=False)
 # Lifetime of the persistent affiliate cookie, set only after consent; never more than 13 months (R83).
 AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
+# Share of an order's amount owed to the affiliate whose code the order carries (R83, R84).
+AFFILIATE_COMMISSION_PERCENT = env.int("AFFILIATE_COMMISSION_PERCENT", default=10)
+
+# Payments (R02, R86-R88). The provider class takes the order form's payments; the default, a bank transfer, needs
+# no network. The update URL is the provider's hosted page where a customer changes a renewal's means of payment.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="accounts.ordering.providers.BankTransferProvider")
+PAYMENT_METHOD_UPDATE_URL = env("PAYMENT_METHOD_UPDATE_URL", default="")
+PAYMENT_BANK_HOLDER = env("PAYMENT_BANK_HOLDER", default="Example Hosting SAS")
+PAYMENT_BANK_IBAN = env("PAYMENT_BANK_IBAN", default="FR76 3000 6000 0112 3456 7890 189")
+PAYMENT_BANK_BIC = env("PAYMENT_BANK_BIC", default="AGRIFRPP")
 
 # Production hardening (R68): HTTPS only, HSTS for a year, secure cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -43,6 +43,8 @@ class CookieConsentMiddleware:
             remembered = request.COOKIES.get(AFFILIATE_COOKIE, "")
             if AFFILIATE_CODE.match(remembered) and AFFILIATE_SESSION_KEY not in request.session:
                 request.session[AFFILIATE_SESSION_KEY] = remembered
+        # What the order form puts on the order (R83); accounts reads it here rather than from privacy's session key.
+        request.affiliate_code = getattr(request, "session", {}).get(AFFILIATE_SESSION_KEY, "")
         response = self.get_response(request)
         if getattr(response, "cookie_choice_written", False):
             return response

@@ -17,6 +17,7 @@ from accounts.models import (
     InvoiceLine,
     Order,
     Prospect,
+    RecurringPaymentEvent,
     Service,
     SupportTicket,
     TicketMessage,
@@ -180,3 +181,15 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     policy_version = "2026-11-01"
     language = "en"
     source = ConsentRecord.Source.PROFILE
+
+
+class RecurringPaymentEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecurringPaymentEvent
+
+    customer = factory.SubFactory(CustomerFactory)
+    action = RecurringPaymentEvent.Action.AUTHORISED
+    wording = "I authorise recurring charges: Web hosting Starter renews every month at 4.90 EUR."
+    language = "en"
+    service_name = "Web hosting Starter"
+    ip = "203.0.113.7"

@@ -3,6 +3,7 @@ from accounts.models.commerce import AffiliateCommission, Domain, Order, Service
 from accounts.models.credentials import SiteCredential
 from accounts.models.customer import ChangeLog, ConnectionLog, Prospect, User
 from accounts.models.objections import ObjectedPurpose, ProcessingObjection, processing_objected
+from accounts.models.ordering import Offer, RecurringPaymentEvent
 from accounts.models.support import SupportTicket, TicketMessage
 from accounts.models.support_files import ChatTranscript, TicketAttachment
 from accounts.models.surveys import Survey, SurveyAnswer
@@ -17,9 +18,11 @@ __all__ = [
     "InvoiceLine",
     "InvoiceSequence",
     "ObjectedPurpose",
+    "Offer",
     "Order",
     "ProcessingObjection",
     "Prospect",
+    "RecurringPaymentEvent",
     "Service",
     "SiteCredential",
     "SupportTicket",

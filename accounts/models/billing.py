@@ -192,6 +192,7 @@ class Transaction(models.Model):
         STRIPE = "stripe", "Stripe"
         PAYPAL = "paypal", "PayPal"
         MOLLIE = "mollie", "Mollie"
+        BANK = "bank", _("Bank transfer received")
 
     class Method(models.TextChoices):
         CARD = "card", _("Payment card")

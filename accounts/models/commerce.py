@@ -29,6 +29,12 @@ class Order(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     buyer_ip = models.GenericIPAddressField(_("buyer IP address"), null=True, blank=True)
+    # The affiliate code of the session the order was placed in (R83); never shown to the affiliate.
+    affiliate_code = models.CharField(_("affiliate code"), max_length=32, blank=True)
+    # What the order form sold; a catalogue row, not personal data (null for orders from before the form).
+    offer = models.ForeignKey(
+        "accounts.Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("offer")
+    )
     created_at = models.DateTimeField(_("ordered at"), default=timezone.now)
     # Set when an automatic fraud rule blocked or cancelled the order (Art. 22, R28).
     automated_decision = models.BooleanField(_("decided automatically"), default=False)
@@ -63,6 +69,9 @@ class Service(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # A renewable service: when its next period starts, and whether the customer still lets it renew (R88).
+    renews_at = models.DateTimeField(_("next renewal"), null=True, blank=True)
+    auto_renew = models.BooleanField(_("automatic renewal"), default=False)
 
     class Meta:
         verbose_name = _("service")
@@ -148,6 +157,7 @@ registry.register(
         "status",
         "status_changed_at",
         "buyer_ip",
+        "affiliate_code",
     ),
     erasure=Keep(
         reason=_("Accounting evidence kept 10 years (French Commercial Code L123-22)"),
@@ -160,7 +170,7 @@ registry.register(
             "currency",
             "status",
         ),
-        blank={"target_url": "", "buyer_ip": None},
+        blank={"target_url": "", "buyer_ip": None, "affiliate_code": ""},
     ),
     retention="order_data_delete",
     retention_from="created_at",
@@ -169,7 +179,7 @@ registry.register(
     Service,
     category=categories.SERVICES,
     owner="customer",
-    fields=("name", "status", "started_at", "ended_at", "order__reference"),
+    fields=("name", "status", "started_at", "ended_at", "renews_at", "auto_renew", "order__reference"),
     erasure=Delete(),
     retention="customer_lifetime",
 )

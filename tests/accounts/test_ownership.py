@@ -17,6 +17,10 @@ OBJECT_URLS = {
     "service_detail": lambda c: factories.ServiceFactory(customer=c),
     "invoice_detail": lambda c: _issued_invoice(c),
     "ticket_detail": lambda c: factories.TicketMessageFactory(ticket__customer=c).ticket,
+    "order_placed": lambda c: factories.OrderFactory(customer=c),
+    # POST-only: their 404 for another customer's service is in tests/accounts/test_renewals.py.
+    "service_renewal_stop": None,
+    "service_payment_method": None,
 }
 
 LIST_URLS = [

@@ -117,6 +117,7 @@ def _everything(customer):
     factories.ConnectionLogFactory(customer=customer)
     factories.ChangeLogFactory(customer=customer)
     factories.ConsentFactory(customer=customer)
+    factories.RecurringPaymentEventFactory(customer=customer, service=customer.services.first())
     from privacy.models import PostMortemDirective, RecipientNotification, Restriction
     from privacy.services.requests import request_file
 

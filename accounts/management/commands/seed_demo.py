@@ -22,6 +22,7 @@ from accounts.demo.people import NamedPopulation
 # Run in this order after the named people, each as seeder(now=...) in one transaction; each adds only what is
 # missing. The erasure comes before the requests, as it did in the demo's history.
 SEEDERS = (
+    "accounts.ordering.demo.seed_offers",
     "privacy.demo_policy.seed_policy",
     "retention.demo.seed",
     "privacy.demo.seed",
