@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy import categories
 from privacy.registry import Keep, registry
@@ -43,7 +44,7 @@ class Invoice(models.Model):
         DRAFT = "draft", _("Draft")
         UNPAID = "unpaid", _("Unpaid")
         PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
     # Frozen once the invoice has a number.

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy import categories, deadlines
 from privacy.models.base import AppendOnlyModel
@@ -257,8 +258,12 @@ class RequestEvent(AppendOnlyModel):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(STAFF, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_role = models.CharField(_("by"), max_length=8, choices=Role.choices)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=20, choices=Status.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     visible_to_subject = models.BooleanField(_("shown to the person"), default=True)
 
