@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import allauth_admin, services  # noqa: F401 (allauth's pages, made safe)
+from accounts.admin_changes import ChangeLoggedAdmin
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,
@@ -36,8 +37,12 @@ def _view_permission(model):
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
-# Fields a change in the admin records in the change log: the customer's personal data.
-LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login"))
+# Fields a change in the admin records in the change log: the customer's personal data, and the record of a death.
+LOGGED_FIELDS = (
+    *(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login")),
+    "deceased_at",
+    "deceased_evidence",
+)
 
 
 @admin.register(User)
@@ -268,7 +273,7 @@ class CustomerOwnedAdmin(HideArchivedMixin, admin.ModelAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(CustomerOwnedAdmin):
+class OrderAdmin(ChangeLoggedAdmin, CustomerOwnedAdmin):
     list_display = (
         "reference",
         "customer",
@@ -402,7 +407,7 @@ class TicketMessageInline(admin.StackedInline):
 
 
 @admin.register(SupportTicket)
-class SupportTicketAdmin(CustomerOwnedAdmin):
+class SupportTicketAdmin(ChangeLoggedAdmin, CustomerOwnedAdmin):
     list_display = ("subject", "customer", "status", "created_at", "closed_at")
     list_filter = ("status",)
     search_fields = ("subject", "customer__email")

@@ -1,5 +1,7 @@
 """Writes that touch customers: corrections with their change log, invoicing. Sign-up and email change are allauth's."""
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,13 @@ def _display(value):
     if value is None:
         return ""
     return str(value)
+
+
+def _moment(value):
+    # A form posts times to the second: the microseconds it drops are no change anyone made.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    return value
 
 
 @transaction.atomic
@@ -45,6 +54,52 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
     if logs:
         customer.save(update_fields=[log.field for log in logs])
         ChangeLog.objects.bulk_create(logs)
+    return len(logs)
+
+
+def changes_log_by_job(*, before: dict, field, new_value, at) -> int:
+    """A scheduled job changed `field` of these customers in one statement: one change-log row each, on the "job"
+    channel (R04). `before`: {customer id: the old value}."""
+    logs = [
+        ChangeLog(
+            customer_id=pk,
+            field=field,
+            old_value=_display(old),
+            new_value=_display(new_value),
+            actor=None,
+            actor_role="system",
+            channel=ChangeLog.Channel.JOB,
+            created_at=at,
+        )
+        for pk, old in before.items()
+        if _display(old) != _display(new_value)
+    ]
+    ChangeLog.objects.bulk_create(logs)
+    return len(logs)
+
+
+def record_changes_log(*, customer_id, record, changes: dict, actor, channel, at=None) -> int:
+    """Staff changed a record the customer owns (an order, a ticket): one change-log row per field (R04).
+
+    `record` names it in the log ("order ORD-1"); `changes`: {field: (old, new)}; unchanged fields are left out.
+    """
+    at = at or timezone.now()
+    changes = {name: (_moment(old), _moment(new)) for name, (old, new) in changes.items()}
+    logs = [
+        ChangeLog(
+            customer_id=customer_id,
+            field=f"{record}.{name}"[:64],
+            old_value=_display(old),
+            new_value=_display(new),
+            actor=actor,
+            actor_role="system" if actor is None else ("customer" if actor.pk == customer_id else "staff"),
+            channel=channel,
+            created_at=at,
+        )
+        for name, (old, new) in changes.items()
+        if _display(old) != _display(new)
+    ]
+    ChangeLog.objects.bulk_create(logs)
     return len(logs)
 
 

@@ -18,7 +18,8 @@ def hand_over_export(*, request):
 def hand_over_erasure(*, request, actor):
     """Erasure runs through the erasure engine of the retention app (R23), inside the request's transaction.
 
-    Returns the "kept: <category> — <reason>" lines for the completion mail; refuses while the law says wait.
+    Returns the lines of the completion mail (what was deleted, anonymised, and kept with its reason and end date);
+    refuses while the law says wait.
     """
     try:
         if request.customer_id:
@@ -27,7 +28,7 @@ def hand_over_erasure(*, request, actor):
             result = email_subject_erase(email=request.requester_email, reference=request.reference, request=request)
     except ErasureBlocked as e:
         raise RequestError(str(e)) from e
-    return result.kept_lines
+    return result.lines
 
 
 def preview_erasure(*, request, at=None):

@@ -47,6 +47,8 @@ class Keep:
     reason: str
     fields: tuple[str, ...] = ()
     blank: dict = field(default_factory=dict)
+    # Rows the reason does not cover (a lookup filter, e.g. an invoice never issued): erasure deletes them.
+    drop: dict = field(default_factory=dict)
     kind: str = "keep"
 
 
@@ -165,6 +167,7 @@ class Registry:
             if isinstance(entry.erasure, Keep):
                 paths.extend(entry.erasure.fields)
                 paths.extend(entry.erasure.blank)
+                paths.extend(name.removesuffix("__isnull") for name in entry.erasure.drop)
             if isinstance(entry.erasure, Anonymise):
                 paths.extend(entry.erasure.fields)
             for path in paths:

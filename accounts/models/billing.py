@@ -265,7 +265,8 @@ registry.register(
         "billing_country",
         "billing_vat_number",
     ),
-    erasure=Keep(reason=ACCOUNTING_REASON),
+    # A draft never issued is no accounting record: it goes with the customer (and would keep the tombstone alive).
+    erasure=Keep(reason=ACCOUNTING_REASON, drop={"number__isnull": True}),
     retention="accounting_records_delete",
     retention_from="issued_at",
 )
