@@ -336,7 +336,7 @@ class InvoiceAdmin(CustomerOwnedAdmin):
     search_fields = ("number", "customer__email", "billing_name", "billing_vat_number")
     inlines = [InvoiceLineInline]
     raw_id_fields = ("order", "credited_invoice")
-    actions = ["issue", "credit"]
+    actions = ["issue", "credit", "reissue"]
     date_hierarchy = "created_at"
 
     def get_readonly_fields(self, request, obj=None):
@@ -368,6 +368,17 @@ class InvoiceAdmin(CustomerOwnedAdmin):
             n += 1
         self.message_user(
             request, ngettext("%(n)d credit note issued.", "%(n)d credit notes issued.", n) % {"n": n}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Correct the billing data: credit note, then a new invoice from the current profile"))
+    def reissue(self, request, queryset):
+        issued = queryset.filter(number__isnull=False, kind=Invoice.Kind.INVOICE)
+        n = 0
+        for invoice in issued.exclude(status__in=[Invoice.Status.CANCELLED, Invoice.Status.REFUNDED]):
+            services.invoice_reissue(invoice=invoice)
+            n += 1
+        self.message_user(
+            request, ngettext("%(n)d invoice re-issued.", "%(n)d invoices re-issued.", n) % {"n": n}, messages.SUCCESS
         )
 
     def save_model(self, request, obj, form, change):

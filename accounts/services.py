@@ -57,6 +57,50 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
     return len(logs)
 
 
+BILLING_FIELDS = tuple(f for f in Invoice.FROZEN_FIELDS if f.startswith("billing_"))
+
+
+@transaction.atomic
+def invoice_reissue(*, invoice, billing=None, when=None) -> tuple[Invoice, Invoice]:
+    """Correct the billing data of an issued invoice (Art. 16, R21) without ever editing it: a credit note cancels
+    it, and a new invoice with the same lines is issued with the corrected snapshot. Returns (credit note, new).
+
+    `billing`: corrected billing_* values; without them the snapshot is the profile as it is now (once corrected).
+    A payment made against the old invoice settles the new one: the old one is cancelled, not refunded.
+    """
+    when = when or timezone.now()
+    billing = dict(billing or {})
+    unknown = set(billing) - set(BILLING_FIELDS)
+    if unknown:
+        raise ValueError(f"not billing data: {', '.join(sorted(unknown))}")
+    original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if not original.number or original.kind != Invoice.Kind.INVOICE:
+        raise ValueError("only an issued invoice can be re-issued")
+    if original.status in (Invoice.Status.CANCELLED, Invoice.Status.REFUNDED):
+        raise ValueError(f"invoice {original.number} is already cancelled")
+    was_paid = original.status == Invoice.Status.PAID
+    note = invoice_credit(invoice=original, when=when)
+    new = Invoice.objects.create(
+        customer=original.customer, order=original.order, currency=original.currency, created_at=when
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=new,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+        )
+        for line in original.lines.all()
+    )
+    new = invoice_issue(invoice=new, when=when, billing=billing)
+    if was_paid:
+        Invoice.objects.filter(pk=original.pk).update(status=Invoice.Status.CANCELLED)
+        Invoice.objects.filter(pk=new.pk).update(status=Invoice.Status.PAID, paid_at=original.paid_at)
+        new.refresh_from_db()
+    return note, new
+
+
 def changes_log_by_job(*, before: dict, field, new_value, at) -> int:
     """A scheduled job changed `field` of these customers in one statement: one change-log row each, on the "job"
     channel (R04). `before`: {customer id: the old value}."""
@@ -130,8 +174,10 @@ def invoice_numbers_take(*, year, count) -> list[str]:
 
 
 @transaction.atomic
-def invoice_issue(*, invoice, when=None) -> Invoice:
-    """Give a draft its number from the unbroken yearly sequence, snapshot the billing data, freeze it (R89)."""
+def invoice_issue(*, invoice, when=None, billing=None) -> Invoice:
+    """Give a draft its number from the unbroken yearly sequence, snapshot the billing data, freeze it (R89).
+
+    `billing`: billing_* values that replace the profile's in the snapshot (a corrected re-issue, R21)."""
     when = when or timezone.now()
     invoice = Invoice.objects.select_for_update().select_related("customer").get(pk=invoice.pk)
     if invoice.number:
@@ -148,6 +194,8 @@ def invoice_issue(*, invoice, when=None) -> Invoice:
     invoice.billing_city = customer.city
     invoice.billing_country = customer.country.code if customer.country else ""
     invoice.billing_vat_number = customer.vat_number if customer.is_professional else ""
+    for name, value in (billing or {}).items():
+        setattr(invoice, name, value)
     if invoice.status == Invoice.Status.DRAFT:
         invoice.status = Invoice.Status.UNPAID
     invoice.save()
