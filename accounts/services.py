@@ -3,9 +3,14 @@
 from datetime import UTC, datetime
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import ChangeLog, Invoice, InvoiceLine, InvoiceSequence
+
+# Sent in the transaction that records a customer's death (kwargs: customer, actor, at); the privacy app carries out
+# the post-mortem directives from it (R29). A signal, because accounts may not import the privacy services.
+death_recorded = Signal()
 
 
 def _role(actor, customer):
@@ -54,6 +59,8 @@ def customer_update(*, customer, changes: dict, actor, channel) -> int:
     if logs:
         customer.save(update_fields=[log.field for log in logs])
         ChangeLog.objects.bulk_create(logs)
+        if any(log.field == "deceased_at" and not log.old_value for log in logs) and customer.deceased_at:
+            death_recorded.send(sender=type(customer), customer=customer, actor=actor, at=now)
     return len(logs)
 
 

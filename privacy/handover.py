@@ -4,7 +4,7 @@ engine's preview that the DPO reads before erasing.
 One function each; neither app's admin or private names are used here.
 """
 
-from exports.services import export_deliver_for_request
+from exports.services import export_deliver_for_request, export_hand_over
 from privacy.exceptions import RequestError
 from retention.engine import ErasureBlocked
 from retention.services import customer_erase, email_subject_erase, erasure_preview
@@ -34,3 +34,17 @@ def hand_over_erasure(*, request, actor):
 def preview_erasure(*, request, at=None):
     """What erasing the request's subject would delete, anonymise and keep, and what blocks it (read-only)."""
     return erasure_preview(request=request, at=at)
+
+
+def hand_over_post_mortem_erasure(*, customer, reference):
+    """A directive says "delete my data" (R29): erase through the engine; returns why it must wait, or ""."""
+    try:
+        customer_erase(customer=customer, reference=reference)
+    except ErasureBlocked as e:
+        return str(e)
+    return ""
+
+
+def hand_over_to_trusted_person(*, customer, email, since, now=None):
+    """A directive says "hand my data over" (R29): the export, then an expiring link to the trusted person."""
+    return export_hand_over(customer=customer, recipient_email=email, since=since, now=now)

@@ -30,6 +30,7 @@ from privacy.models.requests import (
     Restriction,
     SuppressionEntry,
 )
+from privacy.models.statements import SupplementaryStatement
 
 __all__ = [
     "AuditChainHead",
@@ -61,5 +62,6 @@ __all__ = [
     "RecipientNotification",
     "RequestEvent",
     "Restriction",
+    "SupplementaryStatement",
     "SuppressionEntry",
 ]
