@@ -302,6 +302,11 @@ DSR_PAUSE_FOR_IDENTITY = env.bool("DSR_PAUSE_FOR_IDENTITY", default=False)
 DSR_HOLIDAY_CALENDAR = env("DSR_HOLIDAY_CALENDAR", default="FR")
 DSR_REPETITIVE_DAYS = env.int("DSR_REPETITIVE_DAYS", default=90)
 PUBLIC_REQUEST_LINK_MAX_AGE = env.int("PUBLIC_REQUEST_LINK_MAX_AGE", default=72 * 3600)
+# The DPO's mails: one to DPO_EMAIL on each new request, one to the assignee on each assignment (off: false).
+DSR_NOTIFY_NEW = env.bool("DSR_NOTIFY_NEW", default=True)
+DSR_NOTIFY_ASSIGNMENT = env.bool("DSR_NOTIFY_ASSIGNMENT", default=True)
+# How long the status link of a request filed without an account works (days from filing).
+DSR_STATUS_LINK_DAYS = env.int("DSR_STATUS_LINK_DAYS", default=400)
 PUBLIC_REQUEST_RATE = env("PUBLIC_REQUEST_RATE", default="5/h")
 # Key of the HMAC-SHA256 hashes on the suppression list; must survive restores, so not derived at random.
 # Production requires it (no fall-back to SECRET_KEY, which may be rotated); development makes one in RUN_DIR.

@@ -13,5 +13,9 @@ for _name in ("SECRET_KEY", "SUPPRESSION_KEY", "ERASURE_HASH_KEY", "AUDIT_CHAIN_
     os.environ.setdefault(_name, secrets.token_urlsafe(50))
 # Anything that would default into the run folder goes to a throwaway one instead (tests never touch .run/).
 os.environ.setdefault("RUN_DIR", tempfile.mkdtemp(prefix="gdpr-test-run-"))
+# The staff mails on a new request or an assignment are on in every deployment by default; the suite counts the
+# mails the person receives, so they are off here and tests/privacy/test_dpo_tools.py turns them on.
+os.environ.setdefault("DSR_NOTIFY_NEW", "False")
+os.environ.setdefault("DSR_NOTIFY_ASSIGNMENT", "False")
 
 from config.settings import *  # noqa: E402, F403

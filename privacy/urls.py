@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacy import marketing_views, policy_views, views
+from privacy import marketing_views, policy_views, status_views, views
 
 app_name = "privacy"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("account/privacy/", views.my_data, name="my_data"),
     path("account/privacy/requests/", views.request_file_view, name="request_file"),
     path("account/privacy/requests/<int:pk>/withdraw/", views.request_withdraw_view, name="request_withdraw"),
+    path("account/privacy/requests/<int:pk>/copy/", status_views.request_copy, name="request_copy"),
+    path("privacy/request/status/<str:token>/", status_views.request_status, name="request_status"),
     path("account/privacy/delete-account/", views.delete_account, name="delete_account"),
     path("account/privacy/statements/", views.statement_add_view, name="statement_add"),
     path("account/privacy/directives/<int:pk>/revoke/", views.directive_revoke_view, name="directive_revoke"),

@@ -102,7 +102,15 @@ def _my_data_page(request, *, form=None, delete_form=None, statement_form=None, 
                 "events",
                 queryset=RequestEvent.objects.filter(visible_to_subject=True).order_by("created_at", "pk"),
                 to_attr="visible_events",
-            )
+            ),
+            # The copy an access answer delivered (R20); exports owns the model, named here through the relation.
+            Prefetch(
+                "exports",
+                queryset=DataSubjectRequest._meta.get_field("exports")
+                .related_model.objects.filter(status="ready", deliver_to_subject=True)
+                .order_by("-ready_at", "-pk"),
+                to_attr="delivered_copies",
+            ),
         )
         .order_by("-received_at", "-pk")[:REQUESTS_SHOWN]
     )

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from exports.builder.rows import Display
+from privacy.categories import AUTHORITY_DISCLOSURES
 from privacy.models.requests import Kind
 from privacy.policy_page import art15_context
 from retention.rules import RULES
@@ -79,6 +80,19 @@ def _category(summary):
     }
 
 
+def _disclosures(categories):
+    """R20, R30: the authorities that received the subject's data, named again among the recipients of the Art. 15
+    part (the category's own rows already left out those still under secrecy)."""
+    keys = ("when", "authority", "reference", "data")
+    return [
+        dict(zip(keys, row, strict=False))
+        for category in categories
+        if category["slug"] == AUTHORITY_DISCLOSURES.slug
+        for entry in category["entries"]
+        for row in entry["rows"]
+    ]
+
+
 def render(context, path):
     """Write the PDF to `path`; call inside translation.override(subject's language)."""
     from weasyprint import HTML  # imported here: it takes a second, and only workers need it
@@ -93,6 +107,7 @@ def render(context, path):
             **art15_context(),
             "title": title,
             "categories": categories,
+            "authority_disclosures": _disclosures(categories),
             "requested_by_staff": bool(job.requested_by_id and job.requested_by.is_staff),
             "margin_title": css_string(title),
             "margin_page": css_string(_("Page")),

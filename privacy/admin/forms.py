@@ -17,8 +17,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_no_card_number
-from privacy.models import DataSubjectRequest
+from privacy.admin.identity import identity_comparison
+from privacy.models import DataSubjectRequest, PreparedAnswer
 from privacy.models.requests import Channel, Directive, Kind, ObjectionScope, RejectionCode, RestrictionGround, Status
+from privacy.services.answers import prepared_answer_text
 from privacy.services.requests import (
     request_assign,
     request_await_identity,
@@ -80,6 +82,9 @@ class VerifyIdentityForm(QueueActionForm):
     @classmethod
     def applies(cls, req, now):
         return req.is_open and req.identity_verified_at is None
+
+    def comparison(self):
+        return identity_comparison(self.req)
 
     def act(self, *, actor):
         req = request_verify_identity(self.req, actor=actor, note=self.cleaned_data["note"])
@@ -210,6 +215,7 @@ class CompleteForm(QueueActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         req = self.req
+        self.fields["response"].initial = prepared_answer_text(req, PreparedAnswer.Outcome.COMPLETED)
         for name in self.decision_fields(req):
             if name in BOOLEAN_CHOICES:
                 field = forms.TypedChoiceField(
@@ -268,6 +274,10 @@ class RejectForm(QueueActionForm):
             "Sent to the person with the reason, and with their right to complain to the CNIL and to go to court."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].initial = prepared_answer_text(self.req, PreparedAnswer.Outcome.REJECTED)
 
     def warnings(self, now):
         found = []

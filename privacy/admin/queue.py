@@ -25,6 +25,7 @@ from privacy.admin.base import QueueOnly, can_work_queue
 from privacy.admin.erasure import ErasurePage
 from privacy.admin.forms import QUEUE_ACTIONS, LogRequestForm
 from privacy.admin.inlines import RecipientNotificationInline, RequestEventInline
+from privacy.admin.register import RegisterDownload
 from privacy.admin.restrictions import restriction_banner
 from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, RecipientNotification
@@ -94,7 +95,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
+class DataSubjectRequestAdmin(QueueOnly, ErasurePage, RegisterDownload, admin.ModelAdmin):
     """The DPO queue (R15): open requests first, the nearest deadline on top; actions go through the services."""
 
     list_display = (
@@ -371,7 +372,7 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, admin.ModelAdmin):
             )
             for slug in QUEUE_ACTIONS
         ]
-        return actions + self.erasure_urls() + super().get_urls()
+        return actions + self.erasure_urls() + self.register_urls() + super().get_urls()
 
     def _change_url(self, req):
         return reverse(f"{self.admin_site.name}:privacy_datasubjectrequest_change", args=[req.pk])

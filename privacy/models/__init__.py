@@ -1,5 +1,6 @@
 """The privacy models: consents, data-subject requests and their ledgers, imported from one place."""
 
+from privacy.models.answers import PreparedAnswer, RecipientContact
 from privacy.models.audit import AuditChainHead, AuditEntry
 from privacy.models.base import AppendOnlyError
 from privacy.models.breaches import Breach, BreachFollowUp, BreachSubject
@@ -58,7 +59,9 @@ __all__ = [
     "DataSubjectRequest",
     "PendingPublicRequest",
     "PostMortemDirective",
+    "PreparedAnswer",
     "Purpose",
+    "RecipientContact",
     "RecipientNotification",
     "RequestEvent",
     "Restriction",

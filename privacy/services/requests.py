@@ -24,6 +24,8 @@ from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
 from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
+from privacy.services.notes import staff_notify_assignment, staff_notify_new
+from privacy.status_links import request_status_url
 from retention.rules import RULES
 
 PUBLIC_SALT = "privacy.public-request"
@@ -32,10 +34,12 @@ IMMEDIATE = (Kind.WITHDRAW_CONSENT,)
 
 
 def _mail(req, template, **context):
+    # Whoever has no client-area page for the request follows it through its signed status link.
+    status_link = request_status_url(req) if req.channel != Channel.CLIENT_AREA else ""
     mail_send(
         to=req.requester_email,
         template=template,
-        context={"req": req, "site_time_zone": settings.SITE_TIME_ZONE, **context},
+        context={"req": req, "site_time_zone": settings.SITE_TIME_ZONE, "status_link": status_link, **context},
         language=subject_language(req.customer),
     )
 
@@ -140,6 +144,8 @@ def request_file(
         request_carry_out(req, actor=actor, now=now)
         _move(req, Status.COMPLETED, actor=None, note=_("Carried out at once."), now=now)
         _mail(req, "request_completed", kept=[])
+    if req.is_open:
+        staff_notify_new(req)
     return req
 
 
@@ -305,6 +311,7 @@ def request_assign(req, *, actor, assignee):
     req.assignee = assignee
     req.save(update_fields=["assignee"])
     _event(req, actor=actor, note=_("Assigned to %(who)s.") % {"who": assignee.get_full_name()}, visible=False)
+    staff_notify_assignment(req, actor=actor, assignee=assignee)
     return req
 
 
@@ -372,8 +379,16 @@ def request_complete(req, *, actor, response, now=None, **decision):
     kept = request_carry_out(req, actor=actor, now=now)
     _move(req, Status.COMPLETED, actor=actor, note=response, now=now)
     recipients_to_tell(req, touched)
-    _mail(req, "request_completed", kept=kept)
+    _mail(req, "request_completed", kept=kept, copy_link=_copy_link(req))
     return req
+
+
+def _copy_link(req):
+    """The owner-only link to the copy of the data an access or portability answer delivers (R20); people
+    without an account get theirs by an expiring link in the export's own mail."""
+    if req.kind not in (Kind.ACCESS, Kind.PORTABILITY) or req.customer_id is None:
+        return ""
+    return settings.EXPORT_SITE_URL + reverse("privacy:request_copy", args=[req.pk])
 
 
 def requests_digest(*, now=None) -> dict:
