@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0009_accountability_roles'),
+        ('privacy', '0010_dpo_tools_prepared_answers_recipient_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
