@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import allauth_admin, services  # noqa: F401 (allauth's pages, made safe)
+from accounts import admin_support, allauth_admin, services  # noqa: F401 (allauth's pages, made safe; ticket files, surveys)
 from accounts.admin_changes import ChangeLoggedAdmin
 from accounts.models import (
     AffiliateCommission,

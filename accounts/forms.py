@@ -2,10 +2,15 @@
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms_age import AgeOfConsentForm
+from accounts.models import ChangeLog, User
 from accounts.ownership import client_ip, user_agent
+from accounts.services import customer_update
 from accounts.validators import validate_no_card_number
 from privacy.models import PROFILE_PURPOSES, ConsentRecord, Purpose
 from privacy.services import consent_record
@@ -24,7 +29,7 @@ class LoginForm(allauth_forms.LoginForm):
             field.widget.attrs.pop("placeholder", None)
 
 
-class SignupForm(allauth_forms.SignupForm):
+class SignupForm(AgeOfConsentForm, allauth_forms.SignupForm):
     """allauth's sign-up with only names, email and password required (R01); marketing per channel, unticked (R37).
 
     An address held by an unverified account that never logged in is not refused: the owner's sign-up resets that
@@ -41,7 +46,7 @@ class SignupForm(allauth_forms.SignupForm):
     marketing_sms = forms.BooleanField(label=Purpose.MARKETING_SMS.label, required=False, initial=False)
     marketing_social = forms.BooleanField(label=Purpose.MARKETING_SOCIAL.label, required=False, initial=False)
 
-    field_order = ["first_name", "last_name", "email", "password1", "accept_terms"]
+    field_order = ["first_name", "last_name", "email", "password1", "country", "age", "accept_terms"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +75,26 @@ class SignupForm(allauth_forms.SignupForm):
         return super().save(request)
 
     def signup(self, request, user):
-        """Called by allauth once the customer row exists: the marketing choices go to the consent ledger."""
+        """Called by allauth once the customer row exists: the country, the age answer, and the marketing choices in
+        the consent ledger. Below the age of digital consent the account is flagged as a minor (R77)."""
+        user.country = self.cleaned_data["country"]
+        user.save(update_fields=["country"])
+        if self.under_age:
+            customer_update(
+                customer=user,
+                changes={"flagged_minor_at": timezone.now()},
+                actor=user,
+                channel=ChangeLog.Channel.CLIENT_AREA,
+            )
+            messages.warning(
+                request,
+                _(
+                    "You are younger than the age of digital consent of your country: please ask a parent or "
+                    "guardian to write to %(dpo)s to give their consent. Until then we send you no news and set no "
+                    "optional cookies, and without it your account is deleted after %(days)s days."
+                )
+                % {"dpo": settings.DPO_EMAIL, "days": settings.RETENTION_MINOR_DAYS},
+            )
         consent_record(
             customer=user,
             choices=marketing_choices(self.cleaned_data),

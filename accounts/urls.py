@@ -1,7 +1,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_tickets
 
 app_name = "accounts"
 
@@ -22,7 +22,18 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("transactions/", views.transaction_list, name="transaction_list"),
     path("tickets/", views.ticket_list, name="ticket_list"),
-    path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/new/", views_tickets.ticket_create, name="ticket_create"),
+    path("tickets/<int:pk>/", views_tickets.ticket_detail, name="ticket_detail"),
+    path(
+        "tickets/<int:pk>/files/<int:attachment_pk>/",
+        views_tickets.attachment_download,
+        name="ticket_attachment",
+    ),
+    path(
+        "tickets/<int:pk>/transcripts/<int:transcript_pk>/",
+        views_tickets.transcript_download,
+        name="ticket_transcript",
+    ),
     path("connections/", views.connection_list, name="connection_list"),
     path("commissions/", views.commission_list, name="commission_list"),
 ]

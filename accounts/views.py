@@ -154,15 +154,3 @@ def invoice_detail(request, pk):
             "transactions": invoice.transactions.all(),
         },
     )
-
-
-@login_required
-def ticket_detail(request, pk):
-    ticket = get_owned_or_404(request, SupportTicket, pk)
-    # Staff are shown by role only (R67): the template never reads message.author.
-    msgs = ticket.messages.only("author_role", "body", "created_at")
-    return render(
-        request,
-        "accounts/ticket_detail.html",
-        {"ticket": ticket, "ticket_messages": msgs},
-    )

@@ -234,6 +234,14 @@ STORAGES = {
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", default=str(RUN_DIR / "private")))
 # A file no row owns is removed by the orphan sweep once untouched this long (a row saving it may not be committed).
 PRIVATE_FILES_ORPHAN_GRACE_SECONDS = env.int("PRIVATE_FILES_ORPHAN_GRACE_SECONDS", default=120)
+# Support tickets' attachments and imported chat transcripts (R56): private, deleted with their ticket.
+TICKET_FILES_ROOT = Path(env("TICKET_FILES_ROOT", default=str(PRIVATE_ROOT / "tickets")))
+TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Extensions a customer may attach; each is checked against the file's first bytes (accounts/uploads.py).
+TICKET_ATTACHMENT_TYPES = env.list(
+    "TICKET_ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"]
+)
+TICKET_TRANSCRIPT_MAX_BYTES = env.int("TICKET_TRANSCRIPT_MAX_BYTES", default=20 * 1024 * 1024)
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="privacy@example.com")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -341,6 +349,14 @@ DIGITAL_CONSENT_AGE = {"FR": 15, "DE": 16, "ES": 14, "IT": 14, "BE": 13, "AT": 1
 DIGITAL_CONSENT_AGE_DEFAULT = 16
 DIGITAL_CONSENT_FLOOR = env.int("DIGITAL_CONSENT_FLOOR", default=16)
 DIGITAL_CONSENT_FLOOR_US = env.int("DIGITAL_CONSENT_FLOOR_US", default=13)
+
+# R28: the automatic fraud rules (accounts/fraud.py). Each one is simple enough to explain to the customer (Art. 22).
+FRAUD_SCREENING = env.bool("FRAUD_SCREENING", default=True)
+# Card testing: more than this many orders by one customer, or from one IP address, within the window.
+FRAUD_VELOCITY_MAX_ORDERS = env.int("FRAUD_VELOCITY_MAX_ORDERS", default=5)
+FRAUD_VELOCITY_WINDOW_MINUTES = env.int("FRAUD_VELOCITY_WINDOW_MINUTES", default=10)
+# A VAT number whose country prefix differs from the billing country.
+FRAUD_VAT_COUNTRY_MISMATCH = env.bool("FRAUD_VAT_COUNTRY_MISMATCH", default=True)
 
 # Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
 ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")

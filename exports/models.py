@@ -251,6 +251,7 @@ registry.register(
     erasure=Delete(),
     retention="export_expire",
     files={"file_name": "EXPORT_ROOT"},
+    files_exported=False,
 )
 registry.register(
     DownloadLog,

@@ -163,3 +163,12 @@ BREACH_NOTICES = Category(
     source=_("Our breach register"),
     order=230,
 )
+SURVEYS = Category(
+    "surveys",
+    _("Survey answers"),
+    _("Improving our services from the answers you chose to give to our optional surveys"),
+    _("Legitimate interest in improving our services (Art. 6(1)(f)); answering is optional"),
+    (),
+    source=_("You, when you answer one of our optional surveys"),
+    order=125,
+)

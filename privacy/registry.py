@@ -68,6 +68,8 @@ class Entry:
     # Files the row owns: field -> name of the setting holding their folder (privacy.files deletes them with the
     # row, however the row is deleted). A FileField is listed too; its folder is its storage's.
     files: dict = field(default_factory=dict)
+    # Whether those files go into the subject's export (ZIP member files/<stored name>); an export's own ZIP does not.
+    files_exported: bool = True
     # The row's date its retention rule counts from, for rows an erasure keeps: the preview and the answer to the
     # person then say until when they are kept.
     retention_from: str | None = None

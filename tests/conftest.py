@@ -30,6 +30,7 @@ def _never_the_local_site(tmp_path_factory, django_db_setup):
         "RUN_DIR": root,
         "PRIVATE_ROOT": private,
         "EXPORT_ROOT": private / "exports",
+        "TICKET_FILES_ROOT": private / "tickets",
         "ERASURE_JOURNAL": env["ERASURE_JOURNAL"],
         "STATIC_ROOT": root / "static",
         "MARKETING_OUTBOX": root / "marketing",
@@ -119,6 +120,12 @@ def _english_after_each_test():
 def _exports_in_a_temporary_folder(settings, tmp_path):
     # Completed access requests build real ZIP files: keep them out of the developer's .run/.
     settings.EXPORT_ROOT = tmp_path / "exports"
+
+
+@pytest.fixture(autouse=True)
+def _ticket_files_in_a_temporary_folder(settings, tmp_path):
+    # Ticket attachments and chat transcripts are real files: each test gets its own folder.
+    settings.TICKET_FILES_ROOT = tmp_path / "tickets"
 
 
 @pytest.fixture(autouse=True)

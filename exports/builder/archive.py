@@ -1,4 +1,4 @@
-"""The ZIP of one subject's data: data.json, csv/<category>.csv, report.pdf and README.txt (R64).
+"""The ZIP of one subject's data: data.json, csv/<category>.csv, report.pdf, README.txt and the files held (R64).
 
 Rows are streamed once from the database: each row goes to data.json (inside the ZIP), to its category's
 CSV (spooled to a private temporary file, since a ZIP takes one member at a time) and to a bounded
@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from exports.builder import pdf
 from exports.builder.rows import CHUNK, Subject, date_column, exported_fields, plain, record_name
 from exports.builder.spreadsheet import neutralised
+from privacy.files import file_paths
 from privacy.registry import registry
 
 SCHEMA_VERSION = "1.0"
@@ -161,6 +162,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
             out.detach()
         for category, _ in grouped:
             archive.write(scratch / f"{category.slug}.csv", f"csv/{category.slug}.csv")
+        files = _write_files(subject, archive)
         meter.at(STREAM_SHARE)
         json_csv_seconds = time.perf_counter() - started
 
@@ -173,6 +175,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
             "limit": limit,
             "access_information": pdf.includes_access_information(job),
             "dpo_email": settings.DPO_EMAIL,
+            "files": files,
         }
         with translation.override(subject.language):
             pdf.render(context, scratch / "report.pdf")
@@ -184,6 +187,22 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
 
     rows = sum(s.total for s in summaries)
     return BuildStats(rows, destination.stat().st_size, json_csv_seconds, pdf_seconds)
+
+
+def _write_files(subject, archive) -> list[str]:
+    """The files the subject's rows own (ticket attachments, chat transcripts) as files/<stored name>.
+
+    The stored name is what the row's "file" column holds in data.json and the CSV, so each file is found from its row.
+    """
+    written = []
+    for entry in registry.entries():
+        if not entry.files or not entry.files_exported:
+            continue
+        for path in file_paths(entry.model, subject.rows(entry)):
+            if path.is_file():
+                archive.write(path, f"files/{path.name}")
+                written.append(f"files/{path.name}")
+    return written
 
 
 # The same text as json.dumps(..., ensure_ascii=False), without building an encoder per row.

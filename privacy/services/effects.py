@@ -6,7 +6,7 @@ and erasure hand over to the exports and retention apps through privacy.handover
 
 from django.utils.translation import gettext as _
 
-from accounts.models import ChangeLog
+from accounts.models import ChangeLog, ObjectedPurpose, ProcessingObjection
 from accounts.services import customer_update
 from privacy.exceptions import RequestError
 from privacy.handover import hand_over_erasure, hand_over_export
@@ -87,7 +87,16 @@ def _object(req, *, actor, now):
         return
     if req.objection_upheld is None:
         raise RequestError(_("Decide: uphold the objection, or refuse it with the compelling grounds in the answer."))
-    if req.objection_upheld and req.objection_scope == ObjectionScope.AUDIENCE and customer is not None:
+    if not req.objection_upheld or customer is None or req.objection_scope not in ObjectedPurpose.values:
+        return
+    # Upheld: the purpose is switched off for this customer (R26). The processing reads the row: the fraud rules
+    # (accounts.fraud) and the service-improvement results (accounts.services_surveys).
+    ProcessingObjection.objects.get_or_create(
+        customer=customer,
+        purpose=req.objection_scope,
+        defaults={"upheld_at": now, "request_reference": req.reference},
+    )
+    if req.objection_scope == ObjectionScope.AUDIENCE:
         consent_record(
             customer=customer,
             choices={Purpose.ANALYTICS: False},

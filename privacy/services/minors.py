@@ -1,21 +1,15 @@
 """Minors (R76-R78): the age of digital consent, the staff flag that stops consent-based processing at once, and the
 parental consent that lifts it."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.minors import consent_age
 from accounts.models import ChangeLog
 from accounts.services import customer_update
 from privacy.models import ParentalConsent
 
-
-def consent_age(country_code: str) -> int:
-    """The age of digital consent for a country, never below the policy's floor (R76)."""
-    code = (country_code or "").upper()
-    age = settings.DIGITAL_CONSENT_AGE.get(code, settings.DIGITAL_CONSENT_AGE_DEFAULT)
-    floor = settings.DIGITAL_CONSENT_FLOOR_US if code == "US" else settings.DIGITAL_CONSENT_FLOOR
-    return max(age, floor)
+__all__ = ["consent_age", "parental_consent_record"]
 
 
 @transaction.atomic

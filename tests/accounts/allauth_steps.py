@@ -13,6 +13,8 @@ GOOD = {
     "last_name": "Ålander-Ωmega",
     "email": "Zoe@Example.com",
     "password1": "a-very-long-pass-42",
+    "country": "FR",
+    "age": "of_age",
     "accept_terms": "on",
 }
 

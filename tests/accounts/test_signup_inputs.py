@@ -38,6 +38,8 @@ def signup_posts(draw):
         "last_name": draw(st.one_of(st.just("Ålander"), ODD_TEXT)),
         "email": draw(EMAILS),
         "password1": draw(PASSWORDS),
+        "country": draw(st.sampled_from(["FR", "US", "DE", "", "XX"])),
+        "age": draw(st.sampled_from(["of_age", "under_age", "", "other"])),
         "accept_terms": draw(TICKS),
         "marketing_email": draw(TICKS),
         "marketing_sms": draw(TICKS),

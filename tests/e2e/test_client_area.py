@@ -105,6 +105,8 @@ def test_visitor_signs_up_verifies_enrols_totp_and_logs_in_with_it(page: Page, l
     page.get_by_label("Last name").fill("Moreau")
     page.get_by_label("Email address").fill("lea.moreau@example.com")
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.get_by_label("Country", exact=True).select_option("FR")
+    page.get_by_label("I have reached the age of digital consent of my country").check()
     page.get_by_label("I accept the terms of service").check()
     page.get_by_role("button", name="Create my account").click()
 

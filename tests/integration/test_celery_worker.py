@@ -48,6 +48,8 @@ def test_worker_delivers_signup_verification_mail(client, celery_worker, celery_
                 "last_name": "Worker",
                 "email": "zoe.worker@example.com",
                 "password1": PASSWORD,
+                "country": "FR",
+                "age": "of_age",
                 "accept_terms": "on",
             },
         )

@@ -91,13 +91,28 @@ def test_registering_twice_is_refused():
         registry.register(Order, category=entry.category, fields=entry.fields, erasure=entry.erasure, retention="x")
 
 
+def _ticket_files_and_answers(customer, message):
+    from django.core.files.base import ContentFile
+
+    from accounts.models import ChatTranscript, ProcessingObjection, Survey, SurveyAnswer, TicketAttachment
+
+    attachment = TicketAttachment(message=message, original_name="a.txt", content_type="text/plain", size=2)
+    attachment.file.save("a.txt", ContentFile(b"hi"), save=True)
+    transcript = ChatTranscript(ticket=message.ticket, original_name="c.txt", content="[09:00] me: hi")
+    transcript.file.save("c.txt", ContentFile(b"[09:00] me: hi"), save=True)
+    survey = Survey.objects.get_or_create(title="Feedback")[0]
+    SurveyAnswer.objects.create(survey=survey, customer=customer, question="Rating", answer="5")
+    ProcessingObjection.objects.create(customer=customer, purpose="service_improvement")
+
+
 def _everything(customer):
     order = factories.OrderFactory(customer=customer)
     factories.ServiceFactory(customer=customer, order=order)
     factories.DomainFactory(customer=customer)
     invoice = services.invoice_issue(invoice=factories.InvoiceLineFactory(invoice__customer=customer).invoice)
     factories.TransactionFactory(customer=customer, invoice=invoice)
-    factories.TicketMessageFactory(ticket__customer=customer)
+    message = factories.TicketMessageFactory(ticket__customer=customer)
+    _ticket_files_and_answers(customer, message)
     factories.CommissionFactory(affiliate=customer)
     factories.ConnectionLogFactory(customer=customer)
     factories.ChangeLogFactory(customer=customer)
