@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import admin_support, allauth_admin, services  # noqa: F401 (allauth's pages, made safe; ticket files, surveys)
+from accounts.admin_changes import ChangeLoggedAdmin
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,
@@ -45,8 +46,12 @@ def _holds_privileges(user):
     return user.is_staff or user.is_superuser or user.groups.exists() or user.user_permissions.exists()
 
 
-# Fields a change in the admin records in the change log: the customer's personal data.
-LOGGED_FIELDS = tuple(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login"))
+# Fields a change in the admin records in the change log: the customer's personal data, and the record of a death.
+LOGGED_FIELDS = (
+    *(f for f in registry.entry(User).fields if f not in ("date_joined", "last_login")),
+    "deceased_at",
+    "deceased_evidence",
+)
 
 
 @admin.register(User)
@@ -298,7 +303,7 @@ class CustomerOwnedAdmin(HideArchivedMixin, admin.ModelAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(CustomerOwnedAdmin):
+class OrderAdmin(ChangeLoggedAdmin, CustomerOwnedAdmin):
     list_display = (
         "reference",
         "customer",
@@ -362,7 +367,7 @@ class InvoiceAdmin(CustomerOwnedAdmin):
     search_fields = ("number", "customer__email", "billing_name", "billing_vat_number")
     inlines = [InvoiceLineInline]
     raw_id_fields = ("order", "credited_invoice")
-    actions = ["issue", "credit"]
+    actions = ["issue", "credit", "reissue"]
     date_hierarchy = "created_at"
 
     def get_readonly_fields(self, request, obj=None):
@@ -394,6 +399,17 @@ class InvoiceAdmin(CustomerOwnedAdmin):
             n += 1
         self.message_user(
             request, ngettext("%(n)d credit note issued.", "%(n)d credit notes issued.", n) % {"n": n}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Correct the billing data: credit note, then a new invoice from the current profile"))
+    def reissue(self, request, queryset):
+        issued = queryset.filter(number__isnull=False, kind=Invoice.Kind.INVOICE)
+        n = 0
+        for invoice in issued.exclude(status__in=[Invoice.Status.CANCELLED, Invoice.Status.REFUNDED]):
+            services.invoice_reissue(invoice=invoice)
+            n += 1
+        self.message_user(
+            request, ngettext("%(n)d invoice re-issued.", "%(n)d invoices re-issued.", n) % {"n": n}, messages.SUCCESS
         )
 
     def save_model(self, request, obj, form, change):
@@ -433,7 +449,7 @@ class TicketMessageInline(admin.StackedInline):
 
 
 @admin.register(SupportTicket)
-class SupportTicketAdmin(CustomerOwnedAdmin):
+class SupportTicketAdmin(ChangeLoggedAdmin, CustomerOwnedAdmin):
     list_display = ("subject", "customer", "status", "created_at", "closed_at")
     list_filter = ("status",)
     search_fields = ("subject", "customer__email")

@@ -210,6 +210,7 @@ class Transmission(models.Model):
     class Recipient(models.TextChoices):
         CONTROLLER = "controller", _("Another controller, at the person's request")
         SUBJECT = "subject", _("The person concerned (no account)")
+        TRUSTED_PERSON = "trusted", _("The trusted person named in instructions for after death")
 
     job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="transmissions", verbose_name=_("export"))
     recipient_kind = models.CharField(_("sent to"), max_length=10, choices=Recipient.choices)

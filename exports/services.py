@@ -337,6 +337,46 @@ def transmission_confirm(*, token, now=None) -> Transmission:
     return transmission
 
 
+def export_hand_over(*, customer, recipient_email, since, now=None) -> bool:
+    """Post-mortem directive (LIL art. 85, R29): build the deceased customer's export, then mail the trusted person
+    an expiring link to it, once. Called again until it returns True (the build runs on a worker meanwhile)."""
+    now = now or timezone.now()
+    jobs = ExportJob.objects.for_subject(customer=customer, email="").filter(requested_by=None, created_at__gte=since)
+    if Transmission.objects.filter(
+        job__in=jobs, recipient_kind=Transmission.Recipient.TRUSTED_PERSON, sent_at__isnull=False
+    ).exists():
+        return True
+    job = jobs.exclude(status__in=(Status.FAILED, Status.EXPIRED)).order_by("-created_at").first()
+    if job is None:
+        export_request(customer=customer, requested_by=None, deliver=False, now=now)
+        return False
+    if not job.is_downloadable(now):
+        return False
+    transmission = Transmission(
+        job=job,
+        recipient_kind=Transmission.Recipient.TRUSTED_PERSON,
+        recipient_email=recipient_email.strip().lower(),
+        created_at=now,
+        confirmed_at=now,
+        sent_at=now,
+        expires_at=min(now + timedelta(hours=settings.EXPORT_LINK_HOURS), job.expires_at),
+    )
+    token = transmission.issue_token()
+    transmission.save()
+    mail_send(
+        to=transmission.recipient_email,
+        template="export_handover",
+        context={
+            "subject_name": customer.get_full_name(),
+            "link": site_link(reverse("exports:link_download", args=[token])),
+            "expires_at": transmission.expires_at,
+            "site_time_zone": settings.SITE_TIME_ZONE,
+        },
+        language=job.language,
+    )
+    return True
+
+
 def exports_redispatch_stale(*, now=None) -> dict:
     """Queue again what never started (the broker was down, or kombu's filesystem broker handed the message to a
     worker that died before claiming it) and what lost its worker: no heartbeat for the stale window (R66)."""

@@ -20,7 +20,21 @@ class PrivacyConfig(AppConfig):
         from privacy.registry import registry
 
         files.connect_signals()
+        _connect_death_recorded()
 
         @checks.register()
         def registry_matches_models(app_configs, **kwargs):
             return [checks.Error(p, id="privacy.E001") for p in registry.problems()]
+
+
+def _receive_death(sender, customer, actor, at, **kwargs):
+    from privacy.services.directives import directives_due
+
+    directives_due(customer=customer, at=at)
+
+
+def _connect_death_recorded():
+    """Recording a death makes the post-mortem directive due, in the same transaction (R29)."""
+    from accounts.services import death_recorded
+
+    death_recorded.connect(_receive_death, dispatch_uid="privacy.directives_due")

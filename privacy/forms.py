@@ -254,3 +254,22 @@ class ReviewForm(forms.Form):
         max_length=DETAILS_MAX,
         validators=[validate_no_card_number],
     )
+
+
+class StatementForm(forms.Form):
+    """A supplementary statement about a detail the customer cannot edit themselves (Art. 16, R21)."""
+
+    about = forms.ChoiceField(label=_("Which detail is it about?"), choices=())
+    statement = forms.CharField(
+        label=_("Your statement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[validate_no_card_number],
+        help_text=_("It is kept with the detail and shown wherever the detail is, including in the copy of your data."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from privacy.services.statements import statement_subjects
+
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = [("", "—"), *statement_subjects()]

@@ -54,6 +54,8 @@ class Keep:
     reason: str
     fields: tuple[str, ...] = ()
     blank: dict = field(default_factory=dict)
+    # Rows the reason does not cover (a lookup filter, e.g. an invoice never issued): erasure deletes them.
+    drop: dict = field(default_factory=dict)
     kind: str = "keep"
 
 
@@ -99,13 +101,17 @@ class Entry:
         return self.model._default_manager.filter(self.owner_filter(user))
 
     def rows_for_email(self, email):
-        email = email.strip().lower()
-        if self.email_field:
-            return self.model._default_manager.filter(**{f"{self.email_field}__iexact": email})
-        if self.owner is None:
+        """What is held under this address without an account (a prospect, a public request, its mails).
+
+        Never an account's rows, even when the address is the account's (R11): a guardian or a staff member writing
+        from their own address must not receive that account's data. An account's rows leave only through the
+        account, once staff have linked the request to it after checking identity."""
+        if not self.email_field:
             return self.model._default_manager.none()
-        prefix = f"{self.owner}__" if self.owner else ""
-        return self.model._default_manager.filter(**{f"{prefix}email__iexact": email})
+        rows = self.model._default_manager.filter(**{f"{self.email_field}__iexact": email.strip().lower()})
+        if self.owner:
+            rows = rows.filter(**{f"{self.owner}__isnull": True})
+        return rows
 
     def final_field(self, path):
         """The model field a lookup path such as "order__reference" ends on."""
@@ -175,6 +181,7 @@ class Registry:
             if isinstance(entry.erasure, Keep):
                 paths.extend(entry.erasure.fields)
                 paths.extend(entry.erasure.blank)
+                paths.extend(name.removesuffix("__isnull") for name in entry.erasure.drop)
             if isinstance(entry.erasure, Anonymise):
                 paths.extend(entry.erasure.fields)
             for path in paths:

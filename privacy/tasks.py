@@ -6,6 +6,7 @@ from privacy.files import files_orphans_remove
 from privacy.marketing.campaigns import campaign_send_batch, campaigns_resume
 from privacy.services.breaches import breach_alert as breaches_alert
 from privacy.services.breaches import breach_remind as breaches_remind
+from privacy.services.directives import directives_carry_out
 from privacy.services.policy import policy_notifications_resume, policy_notify_batch
 from privacy.services.requests import public_requests_purge, requests_digest
 
@@ -58,3 +59,9 @@ def breach_remind():
 @shared_task
 def breach_alert(breach_id):
     return breaches_alert(breach_id=breach_id)
+
+
+@shared_task
+def carry_out_directives():
+    """Post-mortem directives due since a death was recorded (R29); queued at the commit, retried by beat."""
+    return directives_carry_out()

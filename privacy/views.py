@@ -23,16 +23,25 @@ from config.links import LinkInvalid, link_invalid_page
 from privacy import forms
 from privacy.exceptions import RequestError
 from privacy.handover import preview_account_deletion
-from privacy.models import PROFILE_PURPOSES, DataSubjectRequest, Purpose, RequestEvent
+from privacy.models import (
+    PROFILE_PURPOSES,
+    DataSubjectRequest,
+    PostMortemDirective,
+    Purpose,
+    RequestEvent,
+    SupplementaryStatement,
+)
 from privacy.models.requests import Channel, Kind, ObjectionScope, Status
 from privacy.personal_data import personal_data_for
 from privacy.services import consent_current
+from privacy.services.directives import directive_revoke
 from privacy.services.requests import (
     public_request_confirm,
     public_request_submit,
     request_file,
     request_withdraw,
 )
+from privacy.services.statements import statement_add
 from privacy.templatetags.privacy_tags import in_full
 from retention.rules import RULES
 
@@ -95,7 +104,7 @@ def _categories(customer):
     return found
 
 
-def _my_data_page(request, *, form=None, status=200):
+def _my_data_page(request, *, form=None, statement_form=None, status=200):
     customer = request.user
     owned_requests = owned(request, DataSubjectRequest)
     shown_requests = (
@@ -127,6 +136,9 @@ def _my_data_page(request, *, form=None, status=200):
         "requests_total": owned_requests.count(),
         "requests_open": owned_requests.open().count(),
         "form": form or forms.RequestForm(customer=customer, orders=_automated_orders(request)),
+        "statement_form": statement_form or forms.StatementForm(),
+        "statements": list(owned(request, SupplementaryStatement).order_by("-created_at", "-pk")[:PAGE_ROWS]),
+        "directive": owned(request, PostMortemDirective).filter(revoked_at__isnull=True).order_by("-pk").first(),
     }
     return render(request, "privacy/my_data.html", context, status=status)
 
@@ -203,6 +215,32 @@ def _delete_account_page(request, form, status=200):
         "open_erasure": owned(request, DataSubjectRequest).open().filter(kind=Kind.ERASURE).first(),
     }
     return render(request, "privacy/delete_account.html", context, status=status)
+
+
+@login_required
+@require_POST
+def statement_add_view(request):
+    """The customer adds their own words to a detail they cannot edit (Art. 16, R21)."""
+    form = forms.StatementForm(request.POST)
+    if not form.is_valid():
+        return _my_data_page(request, statement_form=form, status=400)
+    try:
+        statement_add(customer=request.user, about=form.cleaned_data["about"], statement=form.cleaned_data["statement"])
+    except RequestError as e:
+        form.add_error(None, str(e))
+        return _my_data_page(request, statement_form=form, status=400)
+    messages.success(request, _("Your statement is added to your data."))
+    return redirect(_my_data_url("statements"))
+
+
+@login_required
+@require_POST
+def directive_revoke_view(request, pk):
+    """The customer revokes their instructions for after their death (R29); another customer's id is a 404."""
+    directive = get_owned_or_404(request, PostMortemDirective, pk)
+    if directive_revoke(directive=directive, customer=request.user):
+        messages.success(request, _("Your instructions for after your death are revoked."))
+    return redirect(_my_data_url("directive"))
 
 
 @login_required

@@ -209,6 +209,7 @@ registry.register(
     erasure=Keep(reason=_("Identity a host must keep 5 years after the contract ends (LCEN art. 6)")),
     retention="lcen_host_identity",
     title=_("Your identity, kept after a hosting contract ends (required of hosts by law)"),
+    retention_from="contract_ended_at",
 )
 registry.exempt(RetentionRun, "counts per rule and day; never a value or an identifier")
 registry.exempt(ErasureTombstone, "keyed hashes only, kept so a restored backup can be erased again (R63)")

@@ -12,23 +12,17 @@ from itertools import batched
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Domain, Invoice, Service
-from privacy.deadlines import full_date_format
 from privacy.models import DataSubjectRequest
 from privacy.registry import Keep, registry
 from retention import engine
+from retention.answer import KeptLine, answer_lines, kept_line, kept_until, lifetime_ends  # noqa: F401 (kept_until: read by the layout test)
 from retention.models import ErasureTombstone, LegalHold, RetentionRun
 from retention.periods import (
-    YEARS,
-    add_period,
-    fiscal_year_end_of,
-    fiscal_year_end_setting,
-    site_date,
     start_of_day,
     today,
 )
@@ -141,44 +135,12 @@ class Preview:
     renewing_domains: list = field(default_factory=list)
     unpaid_invoices: list = field(default_factory=list)
     holds: list = field(default_factory=list)
+    # What the completion mail lists: deleted, anonymised, then kept with reason and end date (R23).
+    lines: list = field(default_factory=list)
 
     @property
     def total(self):
         return sum(c.deleted + c.anonymised + c.kept for c in self.categories)
-
-
-class KeptLine:
-    """One "kept: <category> — <reason>" line, rendered when the mail is, in the recipient's language (R23)."""
-
-    def __init__(self, category, reason, until=None):
-        self.category, self.reason, self.until = category, reason, until
-
-    def __str__(self):
-        values = {"category": self.category.label, "reason": self.reason}
-        if self.until:
-            values["until"] = formats.date_format(self.until, full_date_format(translation.get_language()))
-            return _("kept: %(category)s — %(reason)s, until %(until)s") % values
-        return _("kept: %(category)s — %(reason)s") % values
-
-    def __repr__(self):
-        return f"KeptLine({self.category.slug!r})"
-
-
-def kept_until(entry, rows):
-    """The day the last of these kept rows goes: the entry's retention rule, counted from its `retention_from` date.
-
-    None when the registry names no such date for the entry, or the rule has no fixed period.
-    """
-    rule = RULES[entry.retention]
-    if not entry.retention_from or rule.amount is None:
-        return None
-    latest = rows.aggregate(m=Max(entry.retention_from))["m"]
-    if latest is None:
-        return None
-    day = site_date(latest)
-    if rule.fiscal_year:
-        return add_period(fiscal_year_end_of(day, fiscal_year_end_setting()), rule.amount, YEARS)
-    return add_period(day, rule.amount, rule.unit)
 
 
 def _blockers(customer, at, *, for_request=None):
@@ -270,17 +232,22 @@ def erasure_preview(*, customer=None, email="", request=None, at=None) -> Previe
         item.deleted += numbers.get("deleted", 0)
         item.anonymised += numbers.get("anonymised", 0)
         item.kept += numbers.get("kept", 0)
-        known = [str(line.reason) for line in item.reasons]
-        if numbers.get("kept") and isinstance(entry.erasure, Keep) and str(entry.erasure.reason) not in known:
-            until = kept_until(entry, rows(entry, frozenset()))
-            item.reasons.append(KeptLine(entry.category, entry.erasure.reason, until))
+        known = {str(line.reason): line for line in item.reasons}
+        if numbers.get("kept") and isinstance(entry.erasure, Keep):
+            line = kept_line(entry, rows(entry, frozenset()), at)
+            same = known.get(str(entry.erasure.reason))
+            if same is None:
+                item.reasons.append(line)
+            elif line.until and (same.until is None or line.until > same.until):
+                same.until = line.until
         if held & {model for _prefix, model in engine.owner_models(entry)}:
             under_hold = rows(entry, frozenset()).count() - rows(entry, held).count()
             if under_hold:
                 item.held += under_hold
                 item.reasons.append(KeptLine(entry.category, gettext_lazy("under a legal hold")))
     preview.categories = [c for c in by_category.values() if c.deleted or c.anonymised or c.kept or c.held]
-    preview.kept = [line for c in preview.categories for line in c.reasons]
+    preview.kept = lifetime_ends([line for c in preview.categories for line in c.reasons])
+    preview.lines = answer_lines(preview.categories)
     return preview
 
 
@@ -296,6 +263,7 @@ def _other_open_requests(*, customer, email, exclude):
 class ErasureResult:
     counts: dict
     kept_lines: list
+    lines: list = field(default_factory=list)
 
 
 def customer_erase(*, customer, reference, request=None, at=None) -> ErasureResult:
@@ -311,7 +279,7 @@ def customer_erase(*, customer, reference, request=None, at=None) -> ErasureResu
         preview = erasure_preview(customer=customer, request=request, at=at)
         counts = engine.new_counts()
         engine.erase_customers([customer.pk], reference=reference, at=at, counts=counts, held=engine.held_models(at))
-    return ErasureResult(counts=counts, kept_lines=preview.kept)
+    return ErasureResult(counts=counts, kept_lines=preview.kept, lines=preview.lines)
 
 
 def email_subject_erase(*, email, reference, request=None, at=None) -> ErasureResult:
@@ -321,7 +289,7 @@ def email_subject_erase(*, email, reference, request=None, at=None) -> ErasureRe
         preview = erasure_preview(email=email, request=request, at=at)
         counts = engine.new_counts()
         engine.erase_email_subject(email, reference=reference, at=at, counts=counts, held=engine.held_models(at))
-    return ErasureResult(counts=counts, kept_lines=preview.kept)
+    return ErasureResult(counts=counts, kept_lines=preview.kept, lines=preview.lines)
 
 
 # Legal holds (R59, R69).

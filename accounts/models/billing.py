@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy import categories
 from privacy.registry import Keep, registry
@@ -43,7 +44,7 @@ class Invoice(models.Model):
         DRAFT = "draft", _("Draft")
         UNPAID = "unpaid", _("Unpaid")
         PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
     # Frozen once the invoice has a number.
@@ -272,7 +273,8 @@ registry.register(
         "billing_country",
         "billing_vat_number",
     ),
-    erasure=Keep(reason=ACCOUNTING_REASON),
+    # A draft never issued is no accounting record: it goes with the customer (and would keep the tombstone alive).
+    erasure=Keep(reason=ACCOUNTING_REASON, drop={"number__isnull": True}),
     retention="accounting_records_delete",
     retention_from="issued_at",
 )

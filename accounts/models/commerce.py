@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy import categories
 from privacy.registry import Delete, Keep, registry
@@ -14,9 +15,9 @@ CUSTOMER = settings.AUTH_USER_MODEL
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("order status", "Active")
         COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
         FRAUDULENT = "fraudulent", _("Fraudulent")
 
     customer = models.ForeignKey(CUSTOMER, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer"))
@@ -55,7 +56,7 @@ class Order(models.Model):
 
 class Service(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("service status", "Active")
         SUSPENDED = "suspended", _("Suspended")
         TERMINATED = "terminated", _("Terminated")
 
@@ -85,7 +86,7 @@ class Service(models.Model):
 
 class Domain(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("domain status", "Active")
         EXPIRED = "expired", _("Expired")
         TRANSFERRED = "transferred", _("Transferred out")
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from accounts.validators import normalise_vat, validate_eu_vat, validate_no_card_number
@@ -47,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A customer (or a staff member): email is the login."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("account state", "Active")
         ARCHIVED = "archived", _("Archived")
         TERMINATED = "terminated", _("Terminated")
         ERASED = "erased", _("Erased")

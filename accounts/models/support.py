@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.validators import validate_no_card_number
 from privacy import categories
@@ -13,7 +14,7 @@ from privacy.registry import Delete, registry
 class SupportTicket(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
@@ -64,7 +65,7 @@ class TicketMessage(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    author_role = models.CharField(_("from"), max_length=10, choices=Role.choices)
+    author_role = models.CharField(pgettext_lazy("message sender", "from"), max_length=10, choices=Role.choices)
     body = models.TextField(_("message"), validators=[validate_no_card_number])
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
 

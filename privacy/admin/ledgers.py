@@ -11,6 +11,7 @@ from privacy.models import (
     PostMortemDirective,
     RequestEvent,
     Restriction,
+    SupplementaryStatement,
     SuppressionEntry,
 )
 
@@ -56,10 +57,19 @@ class PendingPublicRequestAdmin(QueueLedgerAdmin):
 
 @admin.register(PostMortemDirective)
 class PostMortemDirectiveAdmin(QueueLedgerAdmin):
-    list_display = ("customer", "instruction", "created_at", "revoked_at")
+    list_display = ("customer", "instruction", "created_at", "revoked_at", "due_since", "carried_out_at")
     list_filter = ("instruction",)
     search_fields = ("customer__email",)
     list_select_related = ("customer",)
+
+
+@admin.register(SupplementaryStatement)
+class SupplementaryStatementAdmin(QueueLedgerAdmin):
+    """The customers' own statements completing data they cannot edit (Art. 16, R21)."""
+
+    list_display = ("created_at", "customer", "about_label", "request")
+    search_fields = ("customer__email", "about_label")
+    list_select_related = ("customer", "request")
 
 
 admin.site.register(Restriction, RestrictionAdmin)

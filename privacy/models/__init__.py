@@ -31,6 +31,7 @@ from privacy.models.requests import (
     Restriction,
     SuppressionEntry,
 )
+from privacy.models.statements import SupplementaryStatement
 
 __all__ = [
     "AuditChainHead",
@@ -64,5 +65,6 @@ __all__ = [
     "RecipientNotification",
     "RequestEvent",
     "Restriction",
+    "SupplementaryStatement",
     "SuppressionEntry",
 ]

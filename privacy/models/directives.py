@@ -28,6 +28,11 @@ class PostMortemDirective(models.Model):
     trusted_person = models.CharField(_("trusted person"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Set with the record of the death, in its transaction; the directive is then carried out (R29) and retried
+    # by beat until it is (an erasure the law blocks for now, an export still building).
+    due_since = models.DateTimeField(_("to carry out since"), null=True, blank=True, db_index=True)
+    carried_out_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    outcome = models.TextField(_("what was done"), blank=True)
 
     class Meta:
         verbose_name = _("post-mortem directive")
@@ -42,7 +47,8 @@ registry.register(
     PostMortemDirective,
     category=categories.POST_MORTEM,
     owner="customer",
-    fields=("instruction", "trusted_person", "created_at", "revoked_at"),
+    fields=("instruction", "trusted_person", "created_at", "revoked_at", "carried_out_at"),
+    personal_fields=("outcome",),
     erasure=Delete(),
     retention="customer_lifetime",
 )

@@ -417,6 +417,7 @@ registry.register(
     ),
     erasure=Keep(reason=PROOF),
     retention="request_file_anonymise",
+    retention_from="closed_at",
 )
 registry.register(
     RequestEvent,

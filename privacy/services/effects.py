@@ -21,6 +21,7 @@ from privacy.models import (
 from privacy.models.requests import Kind, ObjectionScope
 from privacy.registry import registry
 from privacy.services.consents import consent_record
+from privacy.services.statements import statement_add, statement_subjects
 from privacy.services.suppression import suppression_add
 
 # Kinds that change an account, and so cannot be carried out for an email address alone.
@@ -38,15 +39,23 @@ def request_carry_out(req, *, actor, now):
 
 
 def _rectify(req, *, actor, now):
+    """Correct what the profile edits; a detail that is not corrected in place (the customer cannot edit it) gets
+    the person's words attached as a supplementary statement instead (Art. 16, R21). Privileges never change."""
     customer = req.customer
     allowed = {*customer.SELF_EDITABLE_FIELDS, "email"}
-    unknown = set(req.rectification) - allowed
+    label = customer._meta.label_lower
+    subjects = {code for _group, items in statement_subjects() for code, _label in items}
+    supplemented = {name for name in set(req.rectification) - allowed if f"{label}.{name}" in subjects}
+    unknown = set(req.rectification) - allowed - supplemented
     if unknown:
         raise RequestError(_("These fields cannot be corrected here: %(f)s") % {"f": ", ".join(sorted(unknown))})
     new_email = str(req.rectification.get("email", "")).strip().lower()
     if new_email and type(customer).objects.filter(email__iexact=new_email).exclude(pk=customer.pk).exists():
         raise RequestError(_("Another account already uses this email address."))
-    customer_update(customer=customer, changes=req.rectification, actor=actor, channel=ChangeLog.Channel.REQUEST)
+    changes = {name: value for name, value in req.rectification.items() if name in allowed}
+    customer_update(customer=customer, changes=changes, actor=actor, channel=ChangeLog.Channel.REQUEST)
+    for name in sorted(supplemented):
+        statement_add(customer=customer, about=f"{label}.{name}", statement=str(req.rectification[name]), request=req)
 
 
 def _restrict(req, *, actor, now):

@@ -14,7 +14,7 @@ from privacy.files import files_delete_on_commit
 from privacy.registry import Delete, registry
 from retention.engine.conditions import record_held
 from retention.engine.counts import bump_rows
-from retention.engine.plan import is_lifetime_keep
+from retention.engine.plan import dropped_rows, is_lifetime_keep
 from retention.engine.sql import dependents, in_ids, m2m_tables
 
 
@@ -82,6 +82,9 @@ def blocking_condition(held, at, ref="pk"):
     condition = Q(pk__in=[])
     for dependent, fk, deleted_by_erasure in _blocking_relations():
         rows = dependent._base_manager.filter(**{fk: OuterRef(ref)})
+        if registry.is_registered(dependent) and getattr(registry.entry(dependent).erasure, "drop", None):
+            # Rows a keep's reason does not cover (an unissued draft) go with the account: they hold nothing back.
+            rows = rows.exclude(pk__in=dropped_rows(registry.entry(dependent), dependent._base_manager.all()))
         if deleted_by_erasure:
             if dependent not in held:
                 continue

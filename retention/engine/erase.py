@@ -18,6 +18,8 @@ from retention.engine.counts import bump, bump_rows
 from retention.engine.delete import blocked_ids, delete_rows
 from retention.engine.plan import (
     anonymise_values,
+    dropped_rows,
+    dropping_entries,
     email_entries,
     email_rows,
     entry_rows,
@@ -83,6 +85,7 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
     services = service_ends(ids) if settings.HOST_OBLIGATIONS else {}
 
     updates, deletes, lifetime = erasure_plan()
+    drop_uncovered(ids, held=held, at=at, counts=counts)
     as_is = []
     for entry in updates:
         rows = entry_rows(entry, ids=ids, emails=emails, held=held, at=at)
@@ -139,6 +142,12 @@ def erase_customers(ids, *, reference, at, counts, held=frozenset(), tombstones=
                 for row in subjects
             ]
         )
+
+
+def drop_uncovered(ids, *, held, at, counts):
+    """Delete the rows of these customers that a keep's reason does not cover (`Keep.drop`: unissued drafts)."""
+    for entry in dropping_entries():
+        delete_rows(entry.model, dropped_rows(entry, entry_rows(entry, ids=ids, held=held, at=at)), counts)
 
 
 def update_entry(entry, rows, counts):

@@ -57,6 +57,26 @@ def _keep_blanks(model):
     return tuple(values.items())
 
 
+def dropped_rows(entry, rows):
+    """The rows of a keep that its reason does not cover (`Keep.drop`), which erasure deletes instead.
+
+    A row another record still points to with a protecting foreign key (a payment on a draft invoice) stays kept.
+    """
+    drop = getattr(entry.erasure, "drop", None)
+    if not drop:
+        return rows.none()
+    rows = rows.filter(**drop)
+    for dependent, fk, on_delete in dependents(entry.model):
+        if on_delete in (models.PROTECT, models.RESTRICT):
+            rows = rows.exclude(Exists(dependent._base_manager.filter(**{fk: OuterRef("pk")})))
+    return rows
+
+
+def dropping_entries():
+    """Registry keeps with rows their reason does not cover, found through the customer (`Keep.drop`)."""
+    return [e for e in registry.entries() if isinstance(e.erasure, Keep) and e.erasure.drop and e.owner]
+
+
 def anonymise_values(entry) -> dict:
     """Anonymise: the values to write; "{pk}" in a value stands for the row's own id (one statement for all rows)."""
     values = {}

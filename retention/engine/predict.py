@@ -7,6 +7,7 @@ from itertools import batched
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -14,7 +15,15 @@ from privacy.registry import Anonymise, Delete
 from retention.engine.counts import bump, bump_rows
 from retention.engine.delete import blocking_condition, predict_delete
 from retention.engine.erase import HOST_FIELDS, host_archives, service_ends
-from retention.engine.plan import email_entries, email_rows, entry_rows, erasure_plan, referrers_first
+from retention.engine.plan import (
+    dropped_rows,
+    dropping_entries,
+    email_entries,
+    email_rows,
+    entry_rows,
+    erasure_plan,
+    referrers_first,
+)
 from retention.models import HostArchive
 
 
@@ -24,8 +33,9 @@ def predict_customers(eligible, *, counts, held, at):
     ids = eligible.values("pk")
     emails = eligible.annotate(_lower_email=Lower("email")).values("_lower_email")
     updates, deletes, lifetime = erasure_plan()
+    dropped = predict_drop_uncovered(ids, held=held, at=at, counts=counts)
     for entry in updates:
-        rows = entry_rows(entry, ids=ids, emails=emails, held=held, at=at)
+        rows = _not_dropped(entry, entry_rows(entry, ids=ids, emails=emails, held=held, at=at), dropped)
         action = "anonymised" if isinstance(entry.erasure, Anonymise) else "kept"
         bump_rows(counts, entry.model, action, rows.count())
     gone = set()
@@ -46,6 +56,25 @@ def predict_customers(eligible, *, counts, held, at):
     bump_rows(counts, user_model, "anonymised", blocked.count())
     predict_delete(user_model, free, counts, gone=gone)
     bump(counts, "erased", eligible.count())
+
+
+def predict_drop_uncovered(ids, *, held, at, counts):
+    """What erase.drop_uncovered would delete; returns {model: the rows' queryset} for the keeps counted after."""
+    dropped = {}
+    for entry in dropping_entries():
+        dropped[entry.model] = dropped_rows(entry, entry_rows(entry, ids=ids, held=held, at=at))
+        predict_delete(entry.model, dropped[entry.model], counts)
+    return dropped
+
+
+def _not_dropped(entry, rows, dropped):
+    """A kept row is not counted as kept when it is dropped, or goes by cascade with a dropped row (a draft's line)."""
+    if entry.model in dropped:
+        rows = rows.exclude(pk__in=dropped[entry.model].values("pk"))
+    for field in entry.model._meta.concrete_fields:
+        if field.related_model in dropped and field.remote_field.on_delete is models.CASCADE:
+            rows = rows.exclude(**{f"{field.name}__in": dropped[field.related_model].values("pk")})
+    return rows
 
 
 def _predict_host_archives(eligible, at):

@@ -7,8 +7,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import Order, Service
+from accounts.services import changes_log_by_job
 from retention import engine
 from retention.engine.counts import bump_rows
+from retention.engine.erase import drop_uncovered
+from retention.engine.predict import predict_drop_uncovered
 from retention.rules import RULES
 from retention.sweeps.base import Sweep, customers
 
@@ -44,7 +47,14 @@ class CustomerErase(CustomerSweep):
         return condition
 
     def act(self, ids, ctx, counts):
+        user = get_user_model()
+        before = dict(user._base_manager.filter(engine.in_ids("pk", ids)).values_list("pk", "state"))
         engine.erase_customers(ids, reference=self.rule, at=ctx.at, counts=counts, held=ctx.held)
+        # The accounts kept as tombstones say in their change log that a job erased them (R04).
+        kept = user._base_manager.filter(pk__in=list(before)).values_list("pk", flat=True)
+        changes_log_by_job(
+            before={pk: before[pk] for pk in kept}, field="state", new_value=user.State.ERASED, at=ctx.at
+        )
 
     def predict(self, eligible, ctx, counts):
         engine.predict_customers(eligible, counts=counts, held=ctx.held, at=ctx.at)
@@ -124,9 +134,10 @@ class InactiveArchive(CustomerSweep):
 
     def act(self, ids, ctx, counts):
         user = get_user_model()
-        n = user._base_manager.filter(engine.in_ids("pk", ids)).update(
-            state=user.State.ARCHIVED, state_changed_at=ctx.at, archived_at=ctx.at, is_active=False
-        )
+        rows = user._base_manager.filter(engine.in_ids("pk", ids))
+        before = dict(rows.values_list("pk", "state"))
+        n = rows.update(state=user.State.ARCHIVED, state_changed_at=ctx.at, archived_at=ctx.at, is_active=False)
+        changes_log_by_job(before=before, field="state", new_value=user.State.ARCHIVED, at=ctx.at)
         bump_rows(counts, user, "archived", n)
 
     def predict(self, eligible, ctx, counts):
@@ -145,6 +156,8 @@ class CustomerLifetime(CustomerSweep):
 
     def act(self, ids, ctx, counts):
         _updates, _deletes, lifetime = engine.erasure_plan()
+        # Erased before unissued drafts went with the account: they go now, with the tombstone.
+        drop_uncovered(ids, held=ctx.held, at=ctx.at, counts=counts)
         for entry in lifetime:
             engine.delete_rows(entry.model, engine.entry_rows(entry, ids=ids, held=ctx.held, at=ctx.at), counts)
         engine.delete_rows(self.model, self.model._base_manager.filter(engine.in_ids("pk", ids)), counts)
@@ -152,6 +165,7 @@ class CustomerLifetime(CustomerSweep):
     def predict(self, eligible, ctx, counts):
         _updates, _deletes, lifetime = engine.erasure_plan()
         ids = eligible.values("pk")
+        predict_drop_uncovered(ids, held=ctx.held, at=ctx.at, counts=counts)
         for entry in lifetime:
             engine.predict_delete(entry.model, engine.entry_rows(entry, ids=ids, held=ctx.held, at=ctx.at), counts)
         engine.predict_delete(self.model, eligible, counts)

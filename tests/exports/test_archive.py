@@ -130,7 +130,7 @@ def test_each_category_has_its_csv_with_a_header_and_every_row(zoe_archive):
     assert support[2]["author_role"] == "support" and support[2]["ticket__subject"] == "Mon site ne répond plus"
     assert identity[0]["first_name"] == "Zoé" and identity[0]["is_professional"] == "false"
     assert zoe_archive.csv["csv/post_mortem.csv"].splitlines() == [
-        "record,instruction,trusted_person,created_at,revoked_at"
+        "record,instruction,trusted_person,created_at,revoked_at,carried_out_at"
     ]
     for slug in zoe_archive.data["sections"]:
         assert len(_csv(zoe_archive, slug)) == len(zoe_archive.data["sections"][slug]), slug

@@ -125,6 +125,9 @@ def _everything(customer):
     Restriction.objects.create(customer=customer, request=req, ground="a")
     RecipientNotification.objects.create(request=req, recipient="Our hosting provider", categories="Orders")
     PostMortemDirective.objects.create(customer=customer, instruction="keep")
+    from privacy.services.statements import statement_add
+
+    statement_add(customer=customer, about="accounts.invoice.billing_name", statement="Misspelt", request=req)
     from privacy.models import Campaign, CampaignDelivery, EngagementEvent, ParentalConsent
 
     campaign = Campaign.objects.get_or_create(name="News", defaults={"text": "Hi"})[0]

@@ -20,6 +20,7 @@ from privacy.models import (
     RecipientNotification,
     RequestEvent,
     Restriction,
+    SupplementaryStatement,
 )
 from privacy.models.requests import TRANSITIONS, Kind, Status
 from privacy.services import consent_record, is_suppressed
@@ -286,13 +287,31 @@ def test_rectification_applies_the_change_logs_it_and_lists_recipients_to_tell(a
 
 
 @pytest.mark.django_db
-def test_rectification_of_a_field_the_customer_cannot_edit_is_refused(alice):
+def test_a_correction_of_a_detail_the_customer_cannot_edit_is_attached_as_a_supplementary_statement(alice, dpo):
+    req = _started(alice, Kind.RECTIFICATION, rectification={"referred_by_code": "FRIEND-42"})
+
+    request_complete(req, actor=dpo, response="Your statement is attached.")
+
+    alice.refresh_from_db()
+    assert alice.referred_by_code == ""  # the detail itself is not edited
+    statement = SupplementaryStatement.objects.get(customer=alice)
+    assert (statement.about, statement.statement, statement.request) == (
+        "accounts.user.referred_by_code",
+        "FRIEND-42",
+        req,
+    )
+    assert DataSubjectRequest.objects.get(pk=req.pk).status == Status.COMPLETED
+
+
+@pytest.mark.django_db
+def test_a_privilege_is_never_changed_nor_stated_through_a_rectification(alice):
     req = _started(alice, Kind.RECTIFICATION, rectification={"is_staff": True})
 
     with pytest.raises(RequestError, match="cannot be corrected"):
         request_complete(req, actor=None, response="Done.")
     alice.refresh_from_db()
-    assert alice.is_staff is False and DataSubjectRequest.objects.get(pk=req.pk).status == Status.IN_PROGRESS
+    assert alice.is_staff is False and not SupplementaryStatement.objects.exists()
+    assert DataSubjectRequest.objects.get(pk=req.pk).status == Status.IN_PROGRESS
 
 
 @pytest.mark.django_db

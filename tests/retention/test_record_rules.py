@@ -396,7 +396,11 @@ def test_a_hosts_terminated_customer_leaves_a_restricted_identity_archive_that_e
     assert HostArchive.objects.get().account == {} and HostArchive.objects.get().identity["last_name"] == "Host"
     assert nightly("lcen_host_identity", "2031-01-10")["matched"] == 0
     assert nightly("lcen_host_identity", "2031-01-11")["deleted"] == 1
-    assert nightly("customer_lifetime", "2031-01-12")["deleted"] == 1
+    # The tombstone, and the change-log row saying the nightly job erased it (R04).
+    assert nightly("customer_lifetime", "2031-01-12")["rows"] == {
+        "accounts.ChangeLog": {"deleted": 1},
+        "accounts.User": {"deleted": 1},
+    }
     assert not User.objects.filter(pk=customer.pk).exists()
 
 

@@ -43,7 +43,7 @@ def test_completing_an_erasure_request_erases_through_the_engine_and_mails_what_
     assert req.status == "completed" and req.requester_email == "alice@example.com"  # the proof is kept
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["alice@example.com"]
-    assert "What we had to keep, and why:" in body
+    assert "What we deleted, anonymised and kept, and why:" in body
     assert (
         "- kept: Invoices — Accounting record kept 10 years (French Commercial Code L123-22), until 31 December 2035"
         in body
