@@ -206,7 +206,7 @@ def order_payment_received(*, order, when=None) -> int:
     Safe to run twice (the order is locked and must still be pending); returns 1 when it acted, else 0.
     """
     when = when or timezone.now()
-    order = Order.objects.select_for_update().select_related("customer", "offer").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("customer", "offer").get(pk=order.pk)
     if order.status != Order.Status.PENDING:
         return 0
     invoice = None
