@@ -21,6 +21,9 @@ OBJECT_URLS = {
     # POST-only: their 404 for another customer's service is in tests/accounts/test_renewals.py.
     "service_renewal_stop": None,
     "service_payment_method": None,
+    # Two ids (the ticket and its file): their 404s for another customer are in tests/accounts/test_ticket_pages.py.
+    "ticket_attachment": None,
+    "ticket_transcript": None,
 }
 
 LIST_URLS = [
