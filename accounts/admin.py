@@ -1,34 +1,35 @@
 """The back-office for customers and what they own. Logs are read-only for everyone."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import admin_support, allauth_admin, services  # noqa: F401 (allauth's pages, made safe; ticket files, surveys)
+from accounts import admin_billing, admin_support, allauth_admin, services  # noqa: F401 (allauth, invoices, ticket files)
 from accounts.admin_changes import ChangeLoggedAdmin
 from accounts.models import (
     AffiliateCommission,
     ChangeLog,
     ConnectionLog,
     Domain,
-    Invoice,
-    InvoiceLine,
-    InvoiceSequence,
     Order,
     Prospect,
     Service,
     SupportTicket,
     TicketMessage,
-    Transaction,
     User,
 )
 from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
 from accounts.security import reauthentication_response
-from accounts.staff import HideArchivedMixin, changes_privileges, may_edit_account, privilege_readonly
+from accounts.staff import (
+    CustomerOwnedAdmin,
+    HideArchivedMixin,
+    changes_privileges,
+    may_edit_account,
+    privilege_readonly,
+)
 from config.admin_mixins import QuickSelect, ReadOnlyAdmin
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
@@ -297,11 +298,6 @@ class ProspectAdmin(admin.ModelAdmin):
     search_fields = ("email", "first_name", "last_name")
 
 
-class CustomerOwnedAdmin(HideArchivedMixin, admin.ModelAdmin):
-    list_select_related = ("customer",)
-    autocomplete_fields = ("customer",)
-
-
 @admin.register(Order)
 class OrderAdmin(ChangeLoggedAdmin, CustomerOwnedAdmin):
     list_display = (
@@ -333,113 +329,6 @@ class DomainAdmin(CustomerOwnedAdmin):
     list_filter = ("status", "auto_renew")
     search_fields = ("name", "customer__email")
     raw_id_fields = ("service",)
-
-
-class InvoiceLineInline(admin.TabularInline):
-    model = InvoiceLine
-    extra = 0
-
-    def _editable(self, obj):
-        return obj is None or not obj.is_issued
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(CustomerOwnedAdmin):
-    list_display = (
-        "__str__",
-        "kind",
-        "customer",
-        "status",
-        "total",
-        "currency",
-        "issued_at",
-    )
-    list_filter = ("status", "kind", "currency")
-    search_fields = ("number", "customer__email", "billing_name", "billing_vat_number")
-    inlines = [InvoiceLineInline]
-    raw_id_fields = ("order", "credited_invoice")
-    actions = ["issue", "credit", "reissue"]
-    date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_issued:
-            return [f.name for f in Invoice._meta.fields if f.name not in ("status", "paid_at")]
-        return ("number", "issued_at", "total", "cancelled_at") + tuple(
-            f for f in Invoice.FROZEN_FIELDS if f.startswith("billing_")
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return (obj is None or not obj.is_issued) and super().has_delete_permission(request, obj)
-
-    @admin.action(description=_("Issue the selected drafts (gives them their number)"))
-    def issue(self, request, queryset):
-        n = 0
-        for invoice in queryset.filter(number__isnull=True).order_by("pk"):
-            services.invoice_issue(invoice=invoice)
-            n += 1
-        message = ngettext("%(n)d invoice issued.", "%(n)d invoices issued.", n) % {"n": n}
-        self.message_user(request, message, messages.SUCCESS)
-
-    @admin.action(description=_("Cancel the selected invoices with a credit note"))
-    def credit(self, request, queryset):
-        n = 0
-        for invoice in queryset.filter(number__isnull=False, kind=Invoice.Kind.INVOICE).exclude(
-            status__in=[Invoice.Status.CANCELLED, Invoice.Status.REFUNDED]
-        ):
-            services.invoice_credit(invoice=invoice)
-            n += 1
-        self.message_user(
-            request, ngettext("%(n)d credit note issued.", "%(n)d credit notes issued.", n) % {"n": n}, messages.SUCCESS
-        )
-
-    @admin.action(description=_("Correct the billing data: credit note, then a new invoice from the current profile"))
-    def reissue(self, request, queryset):
-        issued = queryset.filter(number__isnull=False, kind=Invoice.Kind.INVOICE)
-        n = 0
-        for invoice in issued.exclude(status__in=[Invoice.Status.CANCELLED, Invoice.Status.REFUNDED]):
-            services.invoice_reissue(invoice=invoice)
-            n += 1
-        self.message_user(
-            request, ngettext("%(n)d invoice re-issued.", "%(n)d invoices re-issued.", n) % {"n": n}, messages.SUCCESS
-        )
-
-    def save_model(self, request, obj, form, change):
-        try:
-            super().save_model(request, obj, form, change)
-        except ValidationError as e:
-            self.message_user(request, "; ".join(e.messages), messages.ERROR)
-
-
-@admin.register(InvoiceSequence)
-class InvoiceSequenceAdmin(ReadOnlyAdmin):
-    list_display = ("year", "last_number")
-
-
-@admin.register(Transaction)
-class TransactionAdmin(CustomerOwnedAdmin):
-    list_display = (
-        "created_at",
-        "customer",
-        "provider",
-        "provider_reference",
-        "amount",
-        "currency",
-        "method",
-        "status",
-    )
-    list_filter = ("provider", "method", "status", "currency")
-    search_fields = ("provider_reference", "customer__email")
-    raw_id_fields = ("invoice", "order")
-    date_hierarchy = "created_at"
 
 
 class TicketMessageInline(admin.StackedInline):

@@ -84,3 +84,10 @@ class SuperuserGroupAdmin(GroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class CustomerOwnedAdmin(HideArchivedMixin, admin.ModelAdmin):
+    """The admin of a record a customer owns: its customer picked by autocomplete, archived customers hidden."""
+
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)

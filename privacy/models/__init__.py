@@ -29,9 +29,9 @@ from privacy.models.requests import (
     RecipientNotification,
     RequestEvent,
     Restriction,
-    SuppressionEntry,
 )
 from privacy.models.statements import SupplementaryStatement
+from privacy.models.suppression import SuppressionEntry
 
 __all__ = [
     "AuditChainHead",

@@ -344,26 +344,6 @@ class Restriction(models.Model):
         return self.ground in ERASURE_BLOCKING_GROUNDS
 
 
-class SuppressionEntry(models.Model):
-    """A keyed hash of an address or phone that must never be contacted for marketing again (R25, R39)."""
-
-    class Kind(models.TextChoices):
-        EMAIL = "email", _("Email address")
-        PHONE = "phone", _("Phone number")
-
-    digest = models.CharField(_("keyed hash"), max_length=64, unique=True)
-    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    source = models.CharField(_("source"), max_length=40)
-    created_at = models.DateTimeField(_("added at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("suppression-list entry")
-        verbose_name_plural = _("suppression list")
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.digest[:12]}…"
-
-
 class RecipientNotification(models.Model):
     """Art. 19: one recipient to tell about a rectification, erasure or restriction (R22)."""
 
@@ -446,7 +426,7 @@ registry.register(
     erasure=Keep(reason=PROOF),
     retention="request_file_anonymise",
 )
-registry.exempt(SuppressionEntry, "a keyed hash only, kept so the person is never contacted again (R39)")
+
 # R22: the list of recipients told about a correction or erasure can be given to the person.
 registry.register(
     RecipientNotification,
