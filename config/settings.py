@@ -35,7 +35,8 @@ elif DEBUG:
 else:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. In production (DEBUG unset or False) the secret key has no "
-        "default: set the SECRET_KEY environment variable to a long random string."
+        "default: set the SECRET_KEY environment variable to a long random string. On a developer's machine, run "
+        "manage.py with DEBUG=True (make run and make test do), or with DJANGO_SETTINGS_MODULE=config.test_settings."
     )
 
 # Old keys still accepted for signatures made before a rotation (sessions, links in mails), then dropped.
