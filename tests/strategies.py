@@ -1,8 +1,12 @@
 """Generated bad input for the forms (hypothesis): long strings, control characters, mixed scripts, HTML and script,
 SQL fragments and Luhn-valid card numbers (R86). One settings profile: derandomized, so every run tries the same
 inputs, no deadline (a loaded machine is slow, not wrong), no example database written into the checkout.
+
+How many inputs each test tries is `examples(n)`: n in `make test`, which must stay quick; FUZZ_SCALE=10 make test
+tries ten times as many (a night's run, or before a release).
 """
 
+import os
 import re
 
 from hypothesis import HealthCheck, settings
@@ -19,6 +23,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FUZZ = settings.get_profile("forms")
+SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
+
+
+def examples(n):
+    """The number of generated inputs a test tries: `n`, times FUZZ_SCALE."""
+    return max(1, round(n * SCALE))
+
 
 # Payloads whose raw presence in a page, an admin page or an HTML mail means the output was not escaped.
 HTML = (

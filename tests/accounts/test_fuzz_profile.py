@@ -11,7 +11,7 @@ from accounts import services
 from accounts.forms import ProfileForm
 from accounts.models import ChangeLog, User
 from tests.figures import figure_add
-from tests.strategies import FUZZ, has_card, nasty, unescaped
+from tests.strategies import FUZZ, examples, has_card, nasty, unescaped
 
 FREE_TEXT = ("first_name", "last_name", "phone", "address", "postal_code", "city", "company", "vat_number")
 
@@ -44,7 +44,7 @@ def _card_stored(customer):
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=1750)
+@settings(FUZZ, max_examples=examples(400))
 @given(data=profile_input)
 def test_the_profile_form_and_its_service_take_anything(alice, data):
     figure_add("inputs_tried")
@@ -75,7 +75,7 @@ def _admin_page(client, customer):
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=examples(80))
 @given(data=profile_input)
 def test_the_profile_page_and_the_admin_escape_what_was_saved(alice_client, alice, data):
     figure_add("inputs_tried")

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from accounts.models import TicketMessage
 from tests import factories
 from tests.figures import figure_add
-from tests.strategies import FUZZ, HTML
+from tests.strategies import FUZZ, HTML, examples
 
 # Characters the PDF's fonts render (DejaVu): Latin, Greek, Cyrillic; CJK would come out as boxes.
 LATIN_GREEK_CYRILLIC = "aZéÅßçЖжΩαβ "
@@ -24,7 +24,7 @@ def _flat(text):
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=4)
+@settings(FUZZ, max_examples=examples(4))
 @given(
     first=st.sampled_from(HTML),
     last=st.text(alphabet=LATIN_GREEK_CYRILLIC, min_size=1, max_size=20).map(lambda s: s.strip() or "x"),

@@ -19,7 +19,7 @@ from accounts.models import Order
 from privacy.models import DataSubjectRequest, PendingPublicRequest
 from privacy.models.requests import Kind
 from tests.figures import figure_add
-from tests.strategies import FUZZ, has_card, nasty, unescaped
+from tests.strategies import FUZZ, examples, has_card, nasty, unescaped
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ KINDS = st.sampled_from([*Kind.values, "", "bogus", "access' OR '1'='1"])
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=examples(200))
 @given(
     name=nasty(),
     email=st.one_of(st.emails(), nasty(40), st.builds(lambda n: f"{n}@example.org", nasty(20))),
@@ -73,7 +73,7 @@ def test_the_public_form_survives_anything_and_stores_only_what_it_accepts(
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=examples(80))
 @given(
     kind=KINDS,
     details=nasty(),
@@ -132,7 +132,7 @@ def test_the_my_personal_data_request_form_survives_anything(
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=2300)
+@settings(FUZZ, max_examples=examples(500))
 @given(
     name=nasty(),
     email=st.one_of(st.emails(), nasty(40), st.builds(lambda n: f"{n}@example.org", nasty(20))),
@@ -157,7 +157,7 @@ def test_the_public_form_and_its_service_take_anything(django_capture_on_commit_
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=1600)
+@settings(FUZZ, max_examples=examples(400))
 @given(
     kind=KINDS,
     details=nasty(),

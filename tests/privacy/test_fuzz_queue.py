@@ -18,7 +18,7 @@ from privacy.models import DataSubjectRequest, RequestEvent
 from privacy.services import requests as services
 from privacy.services.requests import RequestError
 from tests.figures import figure_add
-from tests.strategies import FUZZ, has_card, nasty, unescaped
+from tests.strategies import FUZZ, examples, has_card, nasty, unescaped
 
 PARIS = ZoneInfo("Europe/Paris")
 RECEIVED = datetime(2026, 1, 31, 9, 0, tzinfo=PARIS)
@@ -74,7 +74,7 @@ def _state(req):
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=1900)
+@settings(FUZZ, max_examples=examples(500))
 @given(which=st.integers(0, 1), entry=queue_input)
 def test_every_action_form_and_its_service_take_anything(open_requests, dpo, which, entry):
     figure_add("inputs_tried")
@@ -96,7 +96,7 @@ def test_every_action_form_and_its_service_take_anything(open_requests, dpo, whi
 
 
 @pytest.mark.django_db
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=examples(120))
 @given(which=st.integers(0, 1), entry=queue_input)
 def test_the_action_pages_refuse_or_act_and_escape_everything(
     open_requests, dpo_client, django_capture_on_commit_callbacks, which, entry
