@@ -75,3 +75,10 @@ def test_a_failed_warm_up_is_logged_and_the_process_carries_on(monkeypatch, capl
         tasks.warm_up_pdf(sender="exports@test")
 
     assert "warm-up failed" in caplog.text
+
+
+def test_the_bench_times_builds_after_the_workers_warm_up():
+    bench = (Path(settings.BASE_DIR) / "bench" / "export.py").read_text()
+
+    assert "pdf.warm_up()" in bench
+    assert "pdf_cold_s" in bench
