@@ -298,6 +298,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process has this long to start: an export worker's renders a first PDF as it starts (exports/tasks.py),
+# a few seconds on a busy machine, beyond Celery's 4 s.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 CELERY_TIMEZONE = SITE_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(RUN_DIR / "celerybeat-schedule"))
 

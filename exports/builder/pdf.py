@@ -4,6 +4,7 @@ It is fed from bounded summaries: long sections print their newest rows and say 
 list is, so the PDF stays readable (and its build flat in memory) however long the history.
 """
 
+import io
 import logging
 
 from django.conf import settings
@@ -98,10 +99,8 @@ def _disclosures(categories):
     ]
 
 
-def render(context, path):
-    """Write the PDF to `path`; call inside translation.override(subject's language)."""
-    from weasyprint import HTML  # imported here: it takes a second, and only workers need it
-
+def report_html(context):
+    """The report's HTML, as WeasyPrint gets it; call inside translation.override(subject's language)."""
     job = context["job"]
     categories = [_category(c) for c in context["categories"]]
     # Categories holding nothing about the subject are listed together at the end; the Article 15 part
@@ -109,11 +108,12 @@ def render(context, path):
     empty = [c for c in categories if not c["total"]]
     categories = [c for c in categories if c["total"]]
     title = _("Copy of your personal data")
-    html = render_to_string(
+    return render_to_string(
         "pdf/export_report.html",
         {
             **context,
-            **art15_context(),
+            # Only the Article 15 part uses them (and they read the processors from the database).
+            **(art15_context() if context["access_information"] else {}),
             "title": title,
             "categories": categories,
             "empty_categories": empty,
@@ -124,5 +124,52 @@ def render(context, path):
             "margin_of": css_string(" / "),
         },
     )
+
+
+def write(html, target):
+    """The PDF of `html` into `target` (a path or a binary file)."""
+    from weasyprint import HTML  # imported here: it takes a second, and only workers need it
+
     # PDF/UA-1: tagged (headings, tables, reading order), with its language and title, so a screen reader reads it.
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path, pdf_variant=PDF_VARIANT)
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target, pdf_variant=PDF_VARIANT)
+
+
+def render(context, path):
+    """Write the PDF to `path`; call inside translation.override(subject's language)."""
+    write(report_html(context), path)
+
+
+def warm_up(language=None):
+    """Render a one-page report in memory, so that the first customer's export does not pay what a process pays once.
+
+    An export worker calls it as each of its processes starts (exports/tasks.py, worker_process_init), and
+    bench/export.py before it times a build. What it loads: WeasyPrint (a second to import), fontconfig's font
+    list and the faces of our font, fontTools' subsetter (the first PDF's fonts), our template compiled, the
+    catalogue of every language we speak, and Django's URL resolver (built by the first reverse() of a process: the
+    Article 15 part links to the request form). It reads nothing from the database (a worker process may not
+    have its own connection yet) and writes no file.
+    """
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from exports.builder.rows import Subject
+    from exports.models import ExportJob
+
+    language = language or settings.LANGUAGE_CODE
+    job = ExportJob(language=language)  # never saved
+    context = {
+        "job": job,
+        "subject": Subject(None, "warm-up@example.invalid", "Warm-up", language),
+        "categories": [],
+        "generated_at": timezone.now(),
+        "limit": settings.EXPORT_PDF_ROWS,
+        "access_information": False,
+        "dpo_email": settings.DPO_EMAIL,
+        "files": [],
+    }
+    with translation.override(language):
+        reverse("privacy:public_request")
+        write(report_html(context), io.BytesIO())
+    for code in dict(settings.LANGUAGES):
+        with translation.override(code):
+            _("Copy of your personal data")

@@ -1,10 +1,14 @@
 """The PDF's length follows what is held (issue 16, item 7): WeasyPrint's layout costs about 0.2 s of CPU a page,
 and a short history's report used to print a section for every kind of record the registry knows, held or not."""
 
+import io
+import re
+import zipfile
 from types import SimpleNamespace
 
 import pytest
 from django.utils.text import capfirst
+from pypdf import PdfReader
 
 from exports.builder import build_archive
 from exports.models import ExportJob
@@ -21,12 +25,16 @@ def ben(db):
     return customer
 
 
-def _pdf(customer, export_root):
+def _zip(customer, export_root):
     job = ExportJob.objects.create(customer=customer, requested_by=customer, language="en")
     destination = export_root / "ben.zip"
     destination.parent.mkdir(parents=True, exist_ok=True)
     build_archive(job, destination)
-    return open_archive(SimpleNamespace(path=destination))
+    return destination
+
+
+def _pdf(customer, export_root):
+    return open_archive(SimpleNamespace(path=_zip(customer, export_root)))
 
 
 @pytest.mark.django_db
@@ -61,3 +69,17 @@ def test_an_empty_kind_of_record_in_a_held_category_is_named_on_one_line(ben, ex
     assert lines, "a held category has a kind of record with nothing held"
     for line in lines:
         assert line in text
+
+
+@pytest.mark.django_db
+def test_the_contents_dotted_lines_are_drawn_in_a_few_pieces_each(ben, export_root):
+    """WeasyPrint lays out, draws and tags every copy of a leader's text on its own: a one-dot leader drew about
+    120 pieces a line, a tenth of a short report's work (templates/pdf/export_report.css)."""
+    with zipfile.ZipFile(_zip(ben, export_root)) as archive:
+        contents = PdfReader(io.BytesIO(archive.read("report.pdf"))).pages[1]
+    text = contents.extract_text()
+    lines = [line for line in text.splitlines() if re.search(r"\. \d+$", line)]
+    shown = len(re.findall(rb"T[Jj]\b", contents.get_contents().get_data()))
+
+    assert "Contents" in text and len(lines) >= 4, text
+    assert shown <= 20 * len(lines), (shown, len(lines))
