@@ -310,6 +310,8 @@ if DSR_RESPONSE_PERIOD not in ("30d", "1m"):
     raise ImproperlyConfigured("DSR_RESPONSE_PERIOD must be 30d or 1m")
 DSR_EXTENSION_MONTHS = min(env.int("DSR_EXTENSION_MONTHS", default=2), 2)  # Art. 12(3) allows no more
 DSR_DUE_SOON_DAYS = env.int("DSR_DUE_SOON_DAYS", default=7)
+# The dashboard's chart and median (the last 12 months) are kept this long in the shared cache; its counts are live.
+DASHBOARD_HISTORY_SECONDS = env.int("DASHBOARD_HISTORY_SECONDS", default=300)
 # Section 2.5: pause the clock while the person is asked for identity details (off: the stricter reading).
 DSR_PAUSE_FOR_IDENTITY = env.bool("DSR_PAUSE_FOR_IDENTITY", default=False)
 # Section 2.6: holidays for the informational "legal latest" date: FR, FR-ALSACE (Alsace-Moselle) or NONE.

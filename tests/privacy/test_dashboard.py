@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -127,7 +128,18 @@ def test_support_staff_see_no_dashboard(client, db):
     assert "queue-dashboard" not in html and "queue-chart-svg" not in html and "Data-subject requests" not in html
 
 
+def _forget_history():
+    from django.core.cache import cache
+    from django.utils import translation
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            cache.delete(dashboard.HISTORY_CACHE_KEY.format(language=translation.get_language()))
+
+
 def _index_queries(client):
+    """What the index costs with the 12 months computed, not read from the cache."""
+    _forget_history()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(INDEX).status_code == 200
     return len(ctx.captured_queries)
@@ -142,3 +154,33 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_requests(dp
         _answered(received, day % 25, kind=("access", "erasure", "portability", "other")[day % 4], email=f"{day}@x.org")
 
     assert _index_queries(dpo_client) == few
+
+
+def _shown(html, element_id):
+    return re.search(rf'id="{element_id}">([^<]*)<', html).group(1)
+
+
+def test_the_twelve_months_come_from_the_cache_for_a_few_minutes_while_the_counts_stay_live(dpo_client, history):
+    with time_machine.travel(NOW, tick=False):
+        first = dpo_client.get(INDEX).content.decode()
+        computed = _index_queries(dpo_client)
+        with CaptureQueriesContext(connection) as ctx:
+            again = dpo_client.get(INDEX).content.decode()
+        from_cache = len(ctx.captured_queries)  # read now: the next request empties the log
+        _answered(datetime(2026, 11, 2, 9, 0, tzinfo=PARIS), 1, email="new@example.org")
+        _file(datetime(2026, 11, 19, 9, 0, tzinfo=PARIS), email="open@example.org")
+        later = dpo_client.get(INDEX).content.decode()
+
+    # Read from the cache: the two passes over the year are not run again, and the page says as of when.
+    assert from_cache == computed - 2
+    assert "as of" not in first and "the counts above are live" in again
+    # The counts follow the new open request at once; the chart and its total wait for the cache to expire.
+    assert int(_shown(later, "queue-open")) == int(_shown(first, "queue-open")) + 1
+    assert re.search(r"(\d+) requests received", later).group(1) == re.search(r"(\d+) requests received", first).group(
+        1
+    )
+
+    with time_machine.travel(NOW + timedelta(seconds=settings.DASHBOARD_HISTORY_SECONDS + 1), tick=False):
+        expired = dpo_client.get(INDEX).content.decode()
+    received = int(re.search(r"(\d+) requests received", first).group(1))
+    assert re.search(r"(\d+) requests received", expired).group(1) == str(received + 2)
