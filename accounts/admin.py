@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +40,8 @@ def _view_permission(model):
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
+# Rows per kind of record in the customer page's personal-data panel, newest first; each kind says how many it holds.
+PANEL_ROWS = 10
 STAFF_ACCESS_HELP = _("Groups and permissions are offered once the account is staff: tick “Staff status” and save.")
 
 
@@ -204,11 +207,14 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
         # R70: the panel shows only the record types the viewer may view (Support never sees payment references).
         viewer = getattr(obj, "_panel_viewer", None)
         categories = []
-        for category, sections in personal_data_for(obj):
+        for category, sections in personal_data_for(obj, limit=PANEL_ROWS):
             if viewer is not None and not (viewer.is_superuser or viewer.has_perm("privacy.work_queue")):
                 sections = [s for s in sections if viewer.has_perm(_view_permission(s.entry.model))]
             if sections:
-                categories.append((category, sections))
+                # Kinds of record with nothing held are named on one line, not drawn as an empty table each.
+                held = [s for s in sections if s.total]
+                empty = [capfirst(str(s.entry.label)) for s in sections if not s.total]
+                categories.append((category, held, empty))
         audit_url = ""
         if viewer is not None and viewer.has_perm("privacy.view_auditentry"):
             audit_url = f"{reverse('admin:privacy_auditentry_changelist')}?customer__id__exact={obj.pk}"

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.utils import translation
+from django.utils.text import capfirst
 
 from privacy.registry import Entry, registry
 
@@ -25,12 +27,33 @@ class Section:
         return self.total > len(self.rows)
 
 
+# Choice labels and column headings per model, field and language: building a country field's choices translates
+# some 250 names, and the pages asked for them on every view.
+_choices_memo = {}
+_columns_memo = {}
+
+
+def _choices(entry, path):
+    key = (entry.model, path, translation.get_language())
+    if key not in _choices_memo:
+        field = entry.final_field(path)
+        _choices_memo[key] = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
+    return _choices_memo[key]
+
+
 def _labeller(entry, path):
-    field = entry.final_field(path)
-    choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
+    choices = _choices(entry, path)
     if choices:
         return lambda v: choices.get(v, v)
     return lambda v: v
+
+
+def columns(entry):
+    """The column headings of an entry's shown fields, capitalised, in the active language."""
+    key = (entry.model, translation.get_language())
+    if key not in _columns_memo:
+        _columns_memo[key] = [capfirst(entry.column_label(f)) for f in entry.fields]
+    return list(_columns_memo[key])
 
 
 def subject_rows(entry, user):
@@ -78,6 +101,6 @@ def personal_data_for(user, *, limit=20) -> list[tuple]:
             if entry.shown is not None:
                 raw = [[entry.shown(dict(zip(entry.fields, row, strict=True)))[f] for f in entry.fields] for row in raw]
             rows = [[label(value) for label, value in zip(labellers, row, strict=True)] for row in raw]
-        section = Section(entry, [entry.column_label(f) for f in entry.fields], rows, total)
+        section = Section(entry, columns(entry), rows, total)
         by_category.setdefault(entry.category.slug, (entry.category, []))[1].append(section)
     return list(by_category.values())

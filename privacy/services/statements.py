@@ -3,6 +3,7 @@ on their profile. The detail stays as it is; the statement is shown with the dat
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -11,11 +12,22 @@ from privacy.exceptions import RequestError
 from privacy.models import SupplementaryStatement
 from privacy.registry import registry
 
+# statement_subjects() per language: the registry is fixed once the apps are loaded, and the list is some two hundred
+# labels the My Personal Data page would otherwise build on every view.
+_subjects_memo = {}
+
 
 def statement_subjects():
     """[(category label, [(code, label), ...]), ...]: every registered detail a customer cannot edit themselves.
 
     The code is "app_label.model.field"; the customer's own fields that the profile edits are left out."""
+    language = translation.get_language()
+    if language not in _subjects_memo:
+        _subjects_memo[language] = _statement_subjects()
+    return _subjects_memo[language]
+
+
+def _statement_subjects():
     user = get_user_model()
     editable = {*user.SELF_EDITABLE_FIELDS, "email"}
     groups = {}
