@@ -31,7 +31,8 @@ from accounts.staff import (
     may_edit_account,
     privilege_readonly,
 )
-from config.admin_mixins import QuickSelect, ReadOnlyAdmin
+from config.admin_mixins import ReadOnlyAdmin
+from config.widgets import QuickSelect
 from privacy.personal_data import personal_data_for
 from privacy.registry import registry
 

@@ -2,11 +2,7 @@
 the recent-login check in front of destructive actions, and a quick widget for long choice lists. Imports Django only.
 """
 
-from django import forms
 from django.contrib import admin
-from django.forms.utils import flatatt
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,24 +36,3 @@ class ReadOnlyInline(FixedRowsInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class QuickSelect(forms.Select):
-    """A <select> written in one pass, for long lists such as the countries.
-
-    Django renders every <option> through its own template: the 250 countries took longer than the rest of a
-    customer's admin page together (bench/web.py). Same markup, without groups, which these lists do not use.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, list | tuple) for _, label in self.choices):
-            return super().render(name, value, attrs, renderer)
-        chosen = {str(v) for v in self.format_value(value)}
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        if self.allow_multiple_selected:
-            final["multiple"] = True
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
-            for key, label in ((("" if k is None else k), lab) for k, lab in self.choices)
-        )
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308  every value is escaped

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import validate_no_card_number
+from config.widgets import QuickSelect
 from privacy.models.requests import Directive, Kind, ObjectionScope, RestrictionGround
 
 RECTIFIABLE = (*User.SELF_EDITABLE_FIELDS, "email")
@@ -259,7 +260,8 @@ class ReviewForm(forms.Form):
 class StatementForm(forms.Form):
     """A supplementary statement about a detail the customer cannot edit themselves (Art. 16, R21)."""
 
-    about = forms.ChoiceField(label=_("Which detail is it about?"), choices=())
+    # Some two hundred details in groups: written in one pass, not one template per option.
+    about = forms.ChoiceField(label=_("Which detail is it about?"), choices=(), widget=QuickSelect)
     statement = forms.CharField(
         label=_("Your statement"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.admin import STAFF_ACCESS_HELP
-from config.admin_mixins import QuickSelect
+from config.widgets import QuickSelect
 from tests import factories
 from tests.accounts.test_query_counts import _history
 
@@ -88,6 +88,15 @@ def test_the_quick_select_writes_what_djangos_select_writes():
     for value in ("FR", "", None, "X<"):
         quick = QuickSelect(choices=choices).render("country", value, attrs={"id": "id_country"})
         django = forms.Select(choices=choices).render("country", value, attrs={"id": "id_country"})
+        assert _normalised(quick) == _normalised(django)
+
+
+def test_the_quick_select_writes_groups_as_djangos_select_does():
+    choices = [("", "—"), ("Orders & <b>", [("a.b", "Order — reference"), ("a.c", "Order — <i>")]), ("x", "Other")]
+    for value in ("a.c", "", None, "x"):
+        quick = QuickSelect(choices=choices).render("about", value, attrs={"id": "id_about"})
+        django = forms.Select(choices=choices).render("about", value, attrs={"id": "id_about"})
+        assert "<optgroup" in quick and "<b>" not in quick and "<i>" not in quick
         assert _normalised(quick) == _normalised(django)
 
 
