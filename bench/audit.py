@@ -15,6 +15,7 @@ Run it on PostgreSQL with DATABASE_URL pointing at a migrated database (see benc
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def _setup():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The cache, private files and any run state go to a throwaway folder, never the local site's .run/.
+    os.environ.setdefault("RUN_DIR", tempfile.mkdtemp(prefix="bench-audit-"))
+    os.environ.setdefault("PRIVATE_ROOT", os.environ["RUN_DIR"])
     import django
 
     django.setup()

@@ -67,6 +67,7 @@ def _setup(private_root):
         os.environ.setdefault(name, f"bench-only-{name.lower()}")
     os.environ.setdefault("CREDENTIALS_KEYS", base64.urlsafe_b64encode(b"bench-only-credentials-key-32byt").decode())
     os.environ["PRIVATE_ROOT"] = str(private_root)
+    os.environ["RUN_DIR"] = str(private_root)  # the cache and any run state too: never the local site's .run/
     import django
 
     django.setup()

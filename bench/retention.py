@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -92,6 +93,8 @@ def child(mode, database, as_of, **extra):
         CREDENTIALS_KEYS=base64.urlsafe_b64encode(b"bench-only-credentials-key-32byt").decode(),
     )
     env["ERASURE_JOURNAL"] = ""
+    # Files, the cache and any run state of the child go to a folder of its own, never the local site's .run/.
+    env["RUN_DIR"] = env["PRIVATE_ROOT"] = tempfile.mkdtemp(prefix="bench-retention-")
     command = [PY, __file__, "--child", mode, "--as-of", as_of.isoformat()]
     for key, value in extra.items():
         command += [f"--{key.replace('_', '-')}", str(value)]

@@ -274,6 +274,8 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "BEHIND_PROXY": "True",
         "PRIVATE_ROOT": private,
+        # The shared cache (files, as `make run` has it) and any run state go under the temporary folder too.
+        "RUN_DIR": private,
         "ERASURE_JOURNAL": str(Path(private) / "journal.jsonl"),
         "EMAIL_FILE_PATH": str(Path(private) / "mail"),
         "STATIC_ROOT": str(Path(private) / "static"),
