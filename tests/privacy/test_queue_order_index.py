@@ -6,10 +6,12 @@ shows that it does.
 """
 
 import pytest
+from django.contrib import admin
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from privacy.models import DataSubjectRequest
 from privacy.models.requests import Channel, Kind
 from privacy.services.requests import request_file
 
@@ -40,3 +42,25 @@ def test_the_queue_pages_are_read_in_index_order(dpo_client, query):
 
     assert "privacy_request_queue_order" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_queue_search_is_read_from_trigram_indexes(rf, dpo):
+    """The queue's search (the admin's own search condition) reads the trigram indexes of migration 0014."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    for n in range(3):
+        request_file(kind=Kind.ACCESS, channel=Channel.EMAIL, name=f"Person {n}", email=f"p{n}@example.org")
+    request = rf.get("/", {"q": "p1@example"})
+    request.user = dpo
+    queue = admin.site._registry[DataSubjectRequest]
+    found, _ = queue.get_search_results(request, DataSubjectRequest.objects.all(), "p1@example")
+    assert [r.requester_email for r in found] == ["p1@example.org"]
+    sql, params = found.values("pk").query.sql_with_params()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small would otherwise just be read
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    for column in ("reference", "requester_email", "requester_name"):
+        assert f"privacy_request_{column}_trgm" in plan, plan
