@@ -49,14 +49,8 @@ def _window_start(now):
 
 
 def queue_counts(now=None):
-    """Open, overdue and due-soon requests, by the same queryset methods as the queue's filters (3 queries)."""
-    now = now or timezone.now()
-    requests = DataSubjectRequest.objects
-    return {
-        "open": requests.open().count(),
-        "overdue": requests.overdue(now).count(),
-        "due_soon": requests.due_soon(now).count(),
-    }
+    """Open, overdue and due-soon requests, by the same rules as the queue's filters, in one query."""
+    return DataSubjectRequest.objects.counts(now or timezone.now())
 
 
 class _MedianSeconds(Aggregate):

@@ -184,3 +184,24 @@ def test_the_twelve_months_come_from_the_cache_for_a_few_minutes_while_the_count
         expired = dpo_client.get(INDEX).content.decode()
     received = int(re.search(r"(\d+) requests received", first).group(1))
     assert re.search(r"(\d+) requests received", expired).group(1) == str(received + 2)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        NOW,
+        datetime(2026, 10, 31, 23, 59, 59, tzinfo=PARIS),  # the last second before the first request is overdue
+        datetime(2026, 11, 1, 0, 0, tzinfo=PARIS),
+        datetime(2026, 11, 17, 0, 0, tzinfo=PARIS),  # the due-soon window's edge for the 24 November request
+        datetime(2026, 11, 16, 23, 59, 59, tzinfo=PARIS),
+        datetime(2027, 3, 28, 2, 30, tzinfo=ZoneInfo("UTC")),  # summer time starts in Paris
+    ],
+)
+def test_the_one_pass_counts_are_the_queue_filters_counts(history, moment):
+    requests = DataSubjectRequest.objects
+
+    assert requests.counts(moment) == {
+        "open": requests.open().count(),
+        "overdue": requests.overdue(moment).count(),
+        "due_soon": requests.due_soon(moment).count(),
+    }
