@@ -117,10 +117,15 @@ class RequestQuerySet(models.QuerySet):
     def counts(self, now=None):
         """{"open", "overdue", "due_soon"}: the three figures of the filters above, in one pass over open requests."""
         now = now or timezone.now()
-        return self.open().with_deadline().aggregate(
-            open=models.Count("pk"),
-            overdue=models.Count("pk", filter=models.Q(deadline_at__lt=now)),
-            due_soon=models.Count("pk", filter=models.Q(deadline_at__gte=now, deadline_at__lte=_due_soon_limit(now))),
+        soon = models.Q(deadline_at__gte=now, deadline_at__lte=_due_soon_limit(now))
+        return (
+            self.open()
+            .with_deadline()
+            .aggregate(
+                open=models.Count("pk"),
+                overdue=models.Count("pk", filter=models.Q(deadline_at__lt=now)),
+                due_soon=models.Count("pk", filter=soon),
+            )
         )
 
 
