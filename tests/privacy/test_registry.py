@@ -5,11 +5,11 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import services
 from accounts.models import Invoice, InvoiceLine
-from privacy.personal_data import personal_data_for
+from privacy.personal_data import held_counts, personal_data_for, subject_rows
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.rules import RULES
 from tests import factories
@@ -138,7 +138,6 @@ def _everything(customer):
 
 
 def _accountability(customer, req):
-    from django.utils import timezone
 
     from accounts.models import SiteCredential
     from privacy.models import AuthorityDisclosure, Breach, BreachFollowUp, BreachSubject
@@ -196,6 +195,43 @@ def test_the_personal_data_view_has_every_category_in_one_query_per_model(alice,
     assert {c.slug for c, _ in sections} == {e.category.slug for e in owned}
     identity = next(s for c, secs in sections for s in secs if s.entry.model is type(alice))
     assert identity.rows[0][identity.entry.fields.index("email")] == "alice@example.com"
+
+
+def _counted_one_by_one(user):
+    owned = [e for e in registry.entries() if e.owner is not None or e.email_field]
+    return owned, [subject_rows(e, user).count() for e in owned]
+
+
+@pytest.mark.smoke
+@pytest.mark.django_db
+def test_the_one_counting_query_counts_what_each_models_own_query_finds(alice, bob):
+    """held_counts runs SQL compiled once for a stand-in account: with another account's id and address bound, it
+    must count exactly what subject_rows finds, wildcard characters of an address included (R08)."""
+    from accounts.models import Prospect, User
+
+    _everything(alice)
+    wild = User.objects.create_user(email="a_b%c@example.org", first_name="Wild")
+    User.objects.filter(pk=wild.pk).update(email_verified_at=timezone.now())
+    wild.refresh_from_db()
+    factories.ProspectFactory(email="a_b%c@example.org")
+    factories.ProspectFactory(email="axb%c@example.org")  # "_" must not match any character
+    factories.ProspectFactory(email="a_bxyzc@example.org")  # nor "%" any text
+    assert registry.entry(Prospect).email_field
+
+    for user in (alice, bob, wild, alice):
+        owned, expected = _counted_one_by_one(user)
+        assert held_counts(owned, user) == expected, user.email
+    assert held_counts(*([e for e in registry.entries() if e.model is Prospect], wild)) == [1]
+
+
+@pytest.mark.django_db
+def test_one_query_counts_every_model_then_only_the_models_holding_something_are_read(bob, django_assert_num_queries):
+    owned, counts = _counted_one_by_one(bob)
+    holding = [e.model for e, n in zip(owned, counts, strict=True) if n]
+    assert 0 < len(holding) < len(owned) / 4, holding  # a new customer: the account record, the address
+
+    with django_assert_num_queries(1 + len(holding)):
+        personal_data_for(bob)
 
 
 @pytest.mark.django_db
