@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from accounts import services
 from accounts.models import Invoice, InvoiceLine
-from privacy.personal_data import held_counts, personal_data_for, subject_rows
+from privacy.personal_data import held_counts, newest_rows, personal_data_for, subject_rows
 from privacy.registry import Anonymise, Delete, Keep, registry
 from retention.rules import RULES
 from tests import factories
@@ -221,6 +221,10 @@ def test_the_one_counting_query_counts_what_each_models_own_query_finds(alice, b
     for user in (alice, bob, wild, alice):
         owned, expected = _counted_one_by_one(user)
         assert held_counts(owned, user) == expected, user.email
+        # The rows too, read with SQL compiled once, converted as the ORM converts them (dates, decimals, JSON).
+        for entry in owned:
+            orm = list(subject_rows(entry, user).order_by("-pk").values_list(*entry.fields)[:5])
+            assert newest_rows(entry, user, 5) == orm, entry.model
     assert held_counts(*([e for e in registry.entries() if e.model is Prospect], wild)) == [1]
 
 
