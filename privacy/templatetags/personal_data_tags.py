@@ -7,6 +7,8 @@ and dates, escaped. tests/privacy/test_my_personal_data.py compares the markup w
 
 from django import template
 from django.template.base import render_value_in_context
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -57,3 +59,19 @@ def data_sections(context, sections):
     """The sections of one category: a heading each, then its rows (a table, or label/value pairs for the
     customer's own record), or "Nothing held."; every value escaped."""
     return mark_safe("\n".join(_section(context, s) for s in sections))  # noqa: S308  every value above is escaped
+
+
+# The "why, basis, how long, who, from where" table of each category, per language and wording: the same for every
+# customer, and half the cost of drawing the categories when it was drawn on every view.
+_about_memo = {}
+
+
+@register.simple_tag
+def category_about(category, rules):
+    """privacy/_category_about.html for `category` and its retention `rules`, drawn once per language and text."""
+    rules = [{"data": str(r.data), "period": str(r.period), "trigger": str(r.trigger)} for r in rules]
+    texts = (category.purpose, category.legal_basis, category.source, *category.recipients)
+    key = (translation.get_language(), category.slug, tuple(map(str, texts)), tuple(tuple(r.values()) for r in rules))
+    if key not in _about_memo:
+        _about_memo[key] = render_to_string("privacy/_category_about.html", {"category": category, "rules": rules})
+    return mark_safe(_about_memo[key])  # noqa: S308  rendered by the template engine, which escaped it

@@ -522,3 +522,19 @@ def test_the_tables_written_in_python_are_what_the_template_drew(alice, language
             written = Template("{% load personal_data_tags %}{% data_sections sections %}").render(Context(context))
             assert parse_html(written) == parse_html(drawn), item["category"].slug
             assert "<script>" not in written
+
+
+@pytest.mark.django_db
+def test_a_changed_retention_period_shows_at_once_though_the_category_tables_are_kept(client, alice, settings):
+    """The "how long we keep it" tables are drawn once per wording (personal_data_tags.category_about): a new
+    period is a new wording, never yesterday's table."""
+    factories.ConnectionLogFactory(customer=alice)
+    client.force_login(alice)
+    settings.HOST_OBLIGATIONS = False
+    settings.RETENTION_CONNECTION_LOG_MONTHS = 12
+    assert "12 months (counted from" in client.get(MY_DATA).content.decode()
+
+    settings.RETENTION_CONNECTION_LOG_MONTHS = 9
+    html = client.get(MY_DATA).content.decode()
+
+    assert "9 months (counted from" in html
