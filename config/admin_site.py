@@ -16,7 +16,12 @@ class BackOfficeSite(AdminSite):
     index_title = _("Back-office home")
 
     def get_app_list(self, request, app_label=None):
-        apps = super().get_app_list(request, app_label)
-        rank = {label: i for i, label in enumerate(FIRST_APPS)}
-        # sorted() is stable: the apps not named keep Django's alphabetical order after the named ones.
-        return sorted(apps, key=lambda app: rank.get(app["app_label"], len(FIRST_APPS)))
+        # Built once per request: the home page asks twice (its list and the navigation sidebar), and each build
+        # checks four permissions on every model (bench/web.py). A request's permissions do not change.
+        built = request.__dict__.setdefault("_back_office_app_lists", {})
+        if app_label not in built:
+            apps = super().get_app_list(request, app_label)
+            rank = {label: i for i, label in enumerate(FIRST_APPS)}
+            # sorted() is stable: the apps not named keep Django's alphabetical order after the named ones.
+            built[app_label] = sorted(apps, key=lambda app: rank.get(app["app_label"], len(FIRST_APPS)))
+        return built[app_label]
