@@ -159,9 +159,21 @@ def _log_in(page: Page, base, email):
     expect(page).to_have_url(base + "/account/")
 
 
+# The page's width with every folded section open, then the folds as they were.
+WIDTH_WITH_FOLDS_OPEN = """() => {
+  const shut = [...document.querySelectorAll('main details:not([open])')];
+  shut.forEach(d => { d.open = true; });
+  const width = document.documentElement.scrollWidth;
+  shut.forEach(d => { d.open = false; });
+  return width;
+}"""
+
+
 def _check(page: Page, name, language, problems):
     width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    # Folded sections count for the width too: My Personal Data's orders and invoices, opened, were wider than a
+    # laptop. The other checks look at the page as it opens.
+    scroll_width = page.evaluate(WIDTH_WITH_FOLDS_OPEN)
     if scroll_width > width:
         wide = page.evaluate(
             """(w) => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > w + 1)
