@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models.manager import BaseManager
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
@@ -66,10 +67,13 @@ def subject_rows(entry, user):
     return rows
 
 
-# The counting query is compiled once per process for a stand-in account, then run with the real account's id and
-# address in its parameters: compiling some forty querysets was most of the cost of a page showing them.
+# The counting and reading queries are compiled once per process for a stand-in account, then run with the real
+# account's id and address in their parameters: compiling some forty querysets was most of the cost of a page
+# showing them. Only for a model whose default manager adds nothing of its own: a manager may filter on the moment
+# (a disclosure under secrecy until a date), which must be read at each view, never frozen at the first.
 _STAND_IN_PK = -7_406_315_999_001
 _STAND_IN_EMAIL = "stand-in@compiled-once.invalid"
+_DYNAMIC = object()
 _counting = {}
 
 
@@ -80,37 +84,36 @@ def _stand_in(with_email):
     return stand_in
 
 
-def _compile_counting(entries, user):
-    """{db: (sql, params, [entry index, ...])} counting each entry's rows of `user` as scalar subqueries."""
-    by_db = {}
-    for i, entry in enumerate(entries):
-        qs = subject_rows(entry, user)
-        try:
-            sql, params = qs.order_by().values("pk").query.get_compiler(qs.db).as_sql()
-        except EmptyResultSet:  # a .none() queryset: nothing to count
-            continue
-        by_db.setdefault(qs.db, []).append((i, sql, params))
-    compiled = {}
-    for db, parts in by_db.items():
-        # Each part is SQL Django compiled, its values left as parameters: nothing here is text from a person.
-        select = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) AS held_{n})" for n, (_, sql, _) in enumerate(parts))  # noqa: S608
-        compiled[db] = (f"SELECT {select}", [p for _, _, params in parts for p in params], [i for i, _, _ in parts])
-    return compiled
+def _compiled_once(entry):
+    """Whether the entry's querysets depend on nothing but the account: its default manager filters nothing."""
+    return type(entry.model._default_manager).get_queryset is BaseManager.get_queryset
 
 
-def _counting_for(entries, user):
-    """The compiled counting query with `user`'s id and address bound; compiled for the stand-in once, or for
-    `user` directly when the stand-in's values cannot all be found among the parameters."""
+def _count_part(entry, user):
+    """(db, SQL counting `user`'s rows of `entry`, params), or None when the entry cannot hold any."""
+    qs = subject_rows(entry, user)
+    try:
+        sql, params = qs.order_by().values("pk").query.get_compiler(qs.db).as_sql()
+    except EmptyResultSet:  # a .none() queryset: nothing to count
+        return None
+    return qs.db, sql, list(params)
+
+
+def _count_part_for(entry, user):
     with_email = bool(user.email_verified_at)
-    key = (tuple(e.model for e in entries), with_email)
+    key = (entry.model, with_email)
     if key not in _counting:
-        compiled = _compile_counting(entries, _stand_in(with_email))
-        params = [p for _, ps, _ in compiled.values() for p in ps]
-        _counting[key] = compiled if _stand_ins_found(params, entries, with_email) else None
-    compiled = _counting[key]
-    if compiled is None:
-        return _compile_counting(entries, user)
-    return {db: (sql, _bind(params, user, db), indexes) for db, (sql, params, indexes) in compiled.items()}
+        part = _count_part(entry, _stand_in(with_email)) if _compiled_once(entry) else _DYNAMIC
+        if part not in (None, _DYNAMIC) and not _stand_ins_found(part[2], [entry], with_email):
+            part = _DYNAMIC
+        _counting[key] = part
+    part = _counting[key]
+    if part is _DYNAMIC:
+        return _count_part(entry, user)
+    if part is None:
+        return None
+    db, sql, params = part
+    return db, sql, _bind(params, user, db)
 
 
 def _stand_ins_found(params, entries, with_email):
@@ -132,10 +135,17 @@ def held_counts(entries, user) -> list[int]:
     """How many rows of `user` each entry holds (as subject_rows finds them), counted in one query (a scalar
     subquery per entry), so that a page listing some forty kinds of record pays one round trip for them all."""
     counts = [0] * len(entries)
-    for db, (sql, params, indexes) in _counting_for(entries, user).items():
+    by_db = {}
+    for i, entry in enumerate(entries):
+        if (part := _count_part_for(entry, user)) is not None:
+            db, sql, params = part
+            by_db.setdefault(db, []).append((i, sql, params))
+    for db, parts in by_db.items():
+        # Each part is SQL Django compiled, its values left as parameters: nothing here is text from a person.
+        select = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) AS held_{n})" for n, (_, sql, _) in enumerate(parts))  # noqa: S608
         with connections[db].cursor() as cursor:
-            cursor.execute(sql, params)
-            for i, n in zip(indexes, cursor.fetchone(), strict=True):
+            cursor.execute(f"SELECT {select}", [p for _, _, params in parts for p in params])
+            for (i, _, _), n in zip(parts, cursor.fetchone(), strict=True):
                 counts[i] = n
     return counts
 
@@ -152,6 +162,8 @@ def newest_rows(entry, user, limit) -> list[tuple]:
     compiled once per process for the stand-in account, its values converted as the ORM converts them."""
     with_email = bool(user.email_verified_at)
     key = (entry.model, with_email, limit)
+    if key not in _reading and not _compiled_once(entry):
+        _reading[key] = None
     if key not in _reading:
         qs = _newest(entry, _stand_in(with_email), limit)
         compiler = qs.query.get_compiler(qs.db)
