@@ -60,6 +60,17 @@ def test_production_without_a_secret_key_stops_with_a_clear_message():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_makemigrations_runs_without_keys_but_nothing_else_does():
+    """Comparing the models with their migrations signs nothing: a fresh shell or a CI check needs no keys for it.
+    It gets throwaway keys and run folder (manage.py); a command that uses the keys still stops."""
+    checked = _manage("makemigrations", "--check", "--dry-run", env={})
+    migrated = _manage("migrate", "--check", env={})
+
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    assert migrated.returncode != 0 and "SECRET_KEY is not set" in migrated.stderr
+
+
 def test_check_deploy_gives_no_warning_with_production_values():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
 
