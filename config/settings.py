@@ -3,30 +3,26 @@
 Fail closed: without DEBUG the site runs in production mode, where SECRET_KEY,
 SUPPRESSION_KEY and ERASURE_HASH_KEY must come from the environment. Development
 (DEBUG=True, set by `make run`) generates its secret key once into the run folder.
+
+Settings of one concern live beside it and are read in here: config/settings_accounts.py (login, second factor),
+settings_commerce.py (age, fraud, cookies, payments), settings_retention.py (the rules' periods) and
+settings_operations.py (mail outbox, health checks). config/environment.py reads the environment for all of them.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.environment import BASE_DIR, DEBUG, env
 from config.queues import task_routes
 from config.secrets import dev_secret_key, production_key
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(str(BASE_DIR / ".env"))
-
 # The local site's state (database, mail, broker, dev secret key); scripts/run.sh passes the same RUN_DIR.
 RUN_DIR = Path(env("RUN_DIR", default=str(BASE_DIR / ".run"))).resolve()
-# A forgotten DEBUG must not open the site: unset means production.
-DEBUG = env.bool("DEBUG", default=False)
 
 if "SECRET_KEY" in env.ENVIRON:
     SECRET_KEY = env("SECRET_KEY")
@@ -156,54 +152,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 # allauth's backend only: it checks the password once whatever the account's state (no timing difference).
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 
-# Accounts (django-allauth): email login, mandatory verification by a code typed in the signing-up session.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
-ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
-# No "use another address" on the code page: it is offered only when no account exists, which would tell.
-ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_MAX_EMAIL_ADDRESSES = 2
-ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_REAUTHENTICATION_REQUIRED = True
-# R69: sensitive actions need an authentication in this session within the last 15 minutes.
-ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=15 * 60)
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Limits live in CACHES (shared by every web process); a client over one gets HTTP 429.
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("RATE_LOGIN_FAILED", default="10/m/ip,5/15m/key"),
-    "login": env("RATE_LOGIN", default="30/m/ip"),
-    "signup": env("RATE_SIGNUP", default="5/10m/ip"),
-    "reset_password": env("RATE_RESET_PASSWORD", default="5/10m/ip,3/h/key"),
-    "reset_password_from_key": "20/m/ip",
-    "manage_email": env("RATE_CHANGE_EMAIL", default="3/h/user"),
-    "change_password": "5/m/user",
-    "reauthenticate": "10/m/user",
-    "confirm_email": "3/m/key",
-}
-# Second factor (R69): TOTP with recovery codes, and WebAuthn security keys.
-MFA_ADAPTER = "accounts.adapter.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Client area")
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-MFA_TRUST_ENABLED = False
-# One period either side for clock drift between the phone and the server.
-MFA_TOTP_TOLERANCE = 1
-# The demo DPO of `seed_demo` is not asked for a second factor, and only while DEBUG is on (DESIGN.md).
-MFA_DEVELOPMENT_EXEMPT = ["dpo@example.com"]
-# Sessions are recorded at login; no write on every request to track activity.
-USERSESSIONS_TRACK_ACTIVITY = False
+from config.settings_accounts import *  # noqa: E402, F403
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -352,37 +301,7 @@ MARKETING_SENDERS = {
 MARKETING_OUTBOX = Path(env("MARKETING_OUTBOX", default=str(RUN_DIR / "marketing")))
 MARKETING_BATCH = env.int("MARKETING_BATCH", default=500)
 UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
-# R76: the age of digital consent per country, each raised to the policy's floor (16, or 13 for the US).
-DIGITAL_CONSENT_AGE = {"FR": 15, "DE": 16, "ES": 14, "IT": 14, "BE": 13, "AT": 14, "IE": 16, "NL": 16, "US": 13}
-DIGITAL_CONSENT_AGE_DEFAULT = 16
-DIGITAL_CONSENT_FLOOR = env.int("DIGITAL_CONSENT_FLOOR", default=16)
-DIGITAL_CONSENT_FLOOR_US = env.int("DIGITAL_CONSENT_FLOOR_US", default=13)
-
-# R28: the automatic fraud rules (accounts/fraud.py). Each one is simple enough to explain to the customer (Art. 22).
-FRAUD_SCREENING = env.bool("FRAUD_SCREENING", default=True)
-# Card testing: more than this many orders by one customer, or from one IP address, within the window.
-FRAUD_VELOCITY_MAX_ORDERS = env.int("FRAUD_VELOCITY_MAX_ORDERS", default=5)
-FRAUD_VELOCITY_WINDOW_MINUTES = env.int("FRAUD_VELOCITY_WINDOW_MINUTES", default=10)
-# A VAT number whose country prefix differs from the billing country.
-FRAUD_VAT_COUNTRY_MISMATCH = env.bool("FRAUD_VAT_COUNTRY_MISMATCH", default=True)
-
-# Cookies and tags (R31-R35, R83). A tag loads only for visitors who agreed to its purpose; empty means none.
-ANALYTICS_TAG_URL = env("ANALYTICS_TAG_URL", default="")
-ADVERTISING_TAG_URL = env("ADVERTISING_TAG_URL", default="")
-# R35: first-party anonymous audience measurement without consent, unless the visitor refused it.
-AUDIENCE_MEASUREMENT_EXEMPT = env.bool("AUDIENCE_MEASUREMENT_EXEMPT", default=False)
-# Lifetime of the persistent affiliate cookie, set only after consent; never more than 13 months (R83).
-AFFILIATE_COOKIE_DAYS = env.int("AFFILIATE_COOKIE_DAYS", default=30)
-# Share of an order's amount owed to the affiliate whose code the order carries (R83, R84).
-AFFILIATE_COMMISSION_PERCENT = env.int("AFFILIATE_COMMISSION_PERCENT", default=10)
-
-# Payments (R02, R86-R88). The provider class takes the order form's payments; the default, a bank transfer, needs
-# no network. The update URL is the provider's hosted page where a customer changes a renewal's means of payment.
-PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="accounts.ordering.providers.BankTransferProvider")
-PAYMENT_METHOD_UPDATE_URL = env("PAYMENT_METHOD_UPDATE_URL", default="")
-PAYMENT_BANK_HOLDER = env("PAYMENT_BANK_HOLDER", default="Example Hosting SAS")
-PAYMENT_BANK_IBAN = env("PAYMENT_BANK_IBAN", default="FR76 3000 6000 0112 3456 7890 189")
-PAYMENT_BANK_BIC = env("PAYMENT_BANK_BIC", default="AGRIFRPP")
+from config.settings_commerce import *  # noqa: E402, F403
 
 # Production hardening (R68): HTTPS only, HSTS for a year, secure cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -442,59 +361,15 @@ EXPORT_HEARTBEAT_STALE_SECONDS = env.int("EXPORT_HEARTBEAT_STALE_SECONDS", defau
 # How often beat looks for exports left pending or whose heartbeat stopped (stale + this <= 2 minutes).
 EXPORT_REDISPATCH_SECONDS = env.int("EXPORT_REDISPATCH_SECONDS", default=30)
 
-# Retention
-# Periods of the published retention rules (REQUIREMENTS.md section 3), in the unit their name says: the one place
-# their defaults are written. retention/rules.py clamps each to its legal floor and ceiling (a warning at start-up
-# says when it had to).
-RETENTION_CUSTOMER_INACTIVE_MONTHS = env.int("RETENTION_CUSTOMER_INACTIVE_MONTHS", default=3)
-RETENTION_CUSTOMER_ARCHIVED_MONTHS = env.int("RETENTION_CUSTOMER_ARCHIVED_MONTHS", default=6)
-RETENTION_CUSTOMER_EMPTY_MONTHS = env.int("RETENTION_CUSTOMER_EMPTY_MONTHS", default=6)
-RETENTION_CUSTOMER_TERMINATED_DAYS = env.int("RETENTION_CUSTOMER_TERMINATED_DAYS", default=30)
-RETENTION_MINOR_DAYS = env.int("RETENTION_MINOR_DAYS", default=30)
-RETENTION_INVOICE_CANCELLED_DAYS = env.int("RETENTION_INVOICE_CANCELLED_DAYS", default=30)
-RETENTION_ORDER_STALE_DAYS = env.int("RETENTION_ORDER_STALE_DAYS", default=30)
-RETENTION_ACCOUNTING_YEARS = env.int("RETENTION_ACCOUNTING_YEARS", default=10)
-RETENTION_ORDER_DATA_YEARS = env.int("RETENTION_ORDER_DATA_YEARS", default=10)
-RETENTION_SUPPORT_TICKET_YEARS = env.int("RETENTION_SUPPORT_TICKET_YEARS", default=3)
-RETENTION_CONNECTION_LOG_MONTHS = env.int("RETENTION_CONNECTION_LOG_MONTHS", default=12)
-RETENTION_ENGAGEMENT_MONTHS = env.int("RETENTION_ENGAGEMENT_MONTHS", default=13)
-RETENTION_PROSPECT_YEARS = env.int("RETENTION_PROSPECT_YEARS", default=3)
-RETENTION_COOKIE_CONSENT_MONTHS = env.int("RETENTION_COOKIE_CONSENT_MONTHS", default=13)
-RETENTION_COOKIE_REFUSAL_MONTHS = env.int("RETENTION_COOKIE_REFUSAL_MONTHS", default=6)
-RETENTION_FRAUD_MARKER_YEARS = env.int("RETENTION_FRAUD_MARKER_YEARS", default=3)
-RETENTION_PUBLIC_REQUEST_DAYS = env.int("RETENTION_PUBLIC_REQUEST_DAYS", default=7)
-RETENTION_REQUEST_FILE_YEARS = env.int("RETENTION_REQUEST_FILE_YEARS", default=5)
-RETENTION_AUDIENCE_RAW_MONTHS = env.int("RETENTION_AUDIENCE_RAW_MONTHS", default=25)
-RETENTION_HOST_IDENTITY_YEARS = env.int("RETENTION_HOST_IDENTITY_YEARS", default=5)
-RETENTION_HOST_ACCOUNT_YEARS = env.int("RETENTION_HOST_ACCOUNT_YEARS", default=1)
-# Fiscal year end (MM-DD) from which accounting periods count; order data from it or from the last order (R55).
-FISCAL_YEAR_END = env("FISCAL_YEAR_END", default="12-31")
-ORDER_RETENTION_ANCHOR = env("ORDER_RETENTION_ANCHOR", default="fiscal_year")
-if ORDER_RETENTION_ANCHOR not in ("fiscal_year", "last_order"):
-    raise ImproperlyConfigured("ORDER_RETENTION_ANCHOR must be fiscal_year or last_order")
-# Hosting offers (LCEN art. 6): identity archived 5 years at erasure, connection logs kept 12 months exactly (R62).
-HOST_OBLIGATIONS = env.bool("HOST_OBLIGATIONS", default=False)
-# Customers erased per transaction, and plain records deleted per transaction.
-RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
-RETENTION_RECORD_BATCH_SIZE = env.int("RETENTION_RECORD_BATCH_SIZE", default=10000)
+from config.settings_retention import *  # noqa: E402, F403
+
 # Key of the erasure tombstones' HMAC-SHA256; must survive restores, so never random.
 ERASURE_HASH_KEY = production_key(env, "ERASURE_HASH_KEY", debug=DEBUG, run_dir=RUN_DIR)
 # Append-only copy of the tombstones outside the database, read back by `manage.py replay_erasures` after a restore.
 ERASURE_JOURNAL = env("ERASURE_JOURNAL", default=str(PRIVATE_ROOT / "erasure-journal.jsonl"))
 
-# Seconds between two beats of the heartbeat that /healthz reads (a minute; tests shorten it).
-HEALTH_BEAT_INTERVAL = env.float("HEALTH_BEAT_INTERVAL", default=60.0)
-# Mail outbox: every mail is a row written with its cause, sent by a worker, swept by beat (outbox/services.py).
-MAIL_OUTBOX_MODEL = "outbox.OutgoingMail"
-# A worker holds a mail this long while sending it; killed meanwhile, the mail is sent again after it.
-MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=60)
-# How often beat sends what is left unsent (lease + this <= 2 minutes), and how many per run.
-MAIL_OUTBOX_SWEEP_SECONDS = env.int("MAIL_OUTBOX_SWEEP_SECONDS", default=30)
-MAIL_OUTBOX_BATCH = env.int("MAIL_OUTBOX_BATCH", default=500)
-# Failed attempts are retried with a doubling delay (30 s up to 1 h); after this many the mail is given up.
-MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
-# Sent (or given up) mail is deleted after this many days (retention rule outbox_sent_delete).
-MAIL_OUTBOX_RETENTION_DAYS = env.int("MAIL_OUTBOX_RETENTION_DAYS", default=30)
+from config.settings_operations import *  # noqa: E402, F403
+from config.settings_operations import HEALTH_BEAT_INTERVAL, MAIL_OUTBOX_SWEEP_SECONDS  # noqa: E402  the beat below
 
 # The beat schedule, all of it (times in CELERY_TIMEZONE, the site's).
 CELERY_BEAT_SCHEDULE = {
@@ -535,28 +410,6 @@ CELERY_BEAT_SCHEDULE = {
     "post-mortem-directives": {"task": "privacy.tasks.carry_out_directives", "schedule": crontab(minute="*/15")},
 }
 
-# Health endpoint (/healthz): the checks it runs, in order; each returns its JSON part, or None to be left out.
-# Add a dotted path here to monitor something new (see operations/health.py for the contract).
-HEALTH_CHECKS = env.list(
-    "HEALTH_CHECKS",
-    default=[
-        "operations.health.database",
-        "operations.health.broker",
-        "operations.health.beat",
-        "operations.health.retention",
-        "operations.health.outbox",
-    ],
-)
-# Beat writes a heartbeat every minute; older than this, beat (or the default queue's worker) is down.
-HEALTH_BEAT_MAX_AGE = env.int("HEALTH_BEAT_MAX_AGE", default=300)
-# The nightly retention run finished less than this many seconds ago (a day and two hours of slack).
-HEALTH_RETENTION_MAX_AGE = env.int("HEALTH_RETENTION_MAX_AGE", default=26 * 3600)
-# The mail outbox: its model ("app_label.Model"), the lookup of unsent rows and the
-# field they are dated by; unsent mail older than HEALTH_OUTBOX_MAX_AGE seconds means sending is stuck.
-HEALTH_OUTBOX_MODEL = env("HEALTH_OUTBOX_MODEL", default=MAIL_OUTBOX_MODEL)
-HEALTH_OUTBOX_PENDING = {"status__in": ("pending", "sending")}
-HEALTH_OUTBOX_DATE_FIELD = "created_at"
-HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=600)
 
 # Accountability (R71-R75)
 # Key of the staff audit chain's HMAC-SHA256: without it a database writer cannot forge a row; never random.
