@@ -60,6 +60,11 @@ def extension_ceiling(first_due_date: date, *, months: int = MAX_EXTENSION_MONTH
     return add_months(first_due_date, min(months, MAX_EXTENSION_MONTHS))
 
 
+def due_soon_until(now: datetime, days: int, *, tz: str) -> datetime:
+    """The end of the last local day that counts as due soon: `days` days after today in `tz`."""
+    return end_of_day(local_date(now, tz) + timedelta(days=days), tz)
+
+
 def days_left(deadline: datetime, now: datetime, *, tz: str) -> int:
     """Whole local days from today to the deadline's day: 0 on the last day, negative once overdue."""
     return (local_date(deadline, tz) - local_date(now, tz)).days

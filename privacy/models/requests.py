@@ -1,7 +1,6 @@
 """Data-subject requests, their append-only events, and what completing them leaves behind."""
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -99,6 +98,11 @@ class Directive(models.TextChoices):
     HAND_OVER = "hand_over", _("Hand my data over to my trusted person")
 
 
+def _due_soon(now):
+    until = deadlines.due_soon_until(now, settings.DSR_DUE_SOON_DAYS, tz=settings.SITE_TIME_ZONE)
+    return models.Q(deadline_at__gte=now, deadline_at__lte=until)
+
+
 class RequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -112,27 +116,20 @@ class RequestQuerySet(models.QuerySet):
     def due_soon(self, now=None):
         """Open, not overdue, and due within DSR_DUE_SOON_DAYS local days (0 <= days_left <= N)."""
         now = now or timezone.now()
-        return self.open().with_deadline().filter(deadline_at__gte=now, deadline_at__lte=_due_soon_limit(now))
+        return self.open().with_deadline().filter(_due_soon(now))
 
     def counts(self, now=None):
         """{"open", "overdue", "due_soon"}: the three figures of the filters above, in one pass over open requests."""
         now = now or timezone.now()
-        soon = models.Q(deadline_at__gte=now, deadline_at__lte=_due_soon_limit(now))
         return (
             self.open()
             .with_deadline()
             .aggregate(
                 open=models.Count("pk"),
                 overdue=models.Count("pk", filter=models.Q(deadline_at__lt=now)),
-                due_soon=models.Count("pk", filter=soon),
+                due_soon=models.Count("pk", filter=_due_soon(now)),
             )
         )
-
-
-def _due_soon_limit(now):
-    """The end of the last local day that counts as due soon: DSR_DUE_SOON_DAYS days after today, site time."""
-    today = deadlines.local_date(now, settings.SITE_TIME_ZONE)
-    return deadlines.end_of_day(today + timedelta(days=settings.DSR_DUE_SOON_DAYS), settings.SITE_TIME_ZONE)
 
 
 def new_reference():
