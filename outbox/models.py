@@ -21,6 +21,34 @@ class Status(models.TextChoices):
     FAILED = "failed", _("Given up")
 
 
+class Kind(models.TextChoices):
+    """What each mail is, as the customer reads it in My Personal Data: one per folder of templates/emails/."""
+
+    ALLAUTH = "allauth", _("Account: sign-in, address or password")
+    AUTOMATED_DECISION = "automated_decision", _("Order stopped by an automatic rule")
+    BREACH_DEADLINE = "breach_deadline", _("Breach: the notification deadline is near")
+    BREACH_NOTICE = "breach_notice", _("Security incident notice")
+    BREACH_RECORDED = "breach_recorded", _("Breach recorded")
+    DPO_DIGEST = "dpo_digest", _("Digest of requests")
+    DSR_ASSIGNED = "dsr_assigned", _("Request assigned")
+    DSR_NEW_REQUEST = "dsr_new_request", _("New request")
+    EXPORT_HANDOVER = "export_handover", _("Personal data handed over")
+    EXPORT_READY = "export_ready", _("Copy of your data ready")
+    EXPORT_TRANSMISSION = "export_transmission", _("Personal data sent to another provider")
+    EXPORT_TRANSMISSION_CONFIRM = "export_transmission_confirm", _("Confirm sending your data to another provider")
+    MARKETING = "marketing", _("Newsletter")
+    ORDER_EXISTING_ACCOUNT = "order_existing_account", _("Order started with your address")
+    ORDER_PLACED = "order_placed", _("Order confirmation")
+    POLICY_CHANGED = "policy_changed", _("Privacy policy changed")
+    PUBLIC_REQUEST_CONFIRM = "public_request_confirm", _("Confirm your request")
+    REQUEST_AWAITING_IDENTITY = "request_awaiting_identity", _("Request: a detail is needed")
+    REQUEST_COMPLETED = "request_completed", _("Request answered")
+    REQUEST_EXTENDED = "request_extended", _("Request: more time needed")
+    REQUEST_RECEIVED = "request_received", _("Request received")
+    REQUEST_REJECTED = "request_rejected", _("Request refused")
+    RESTRICTION_LIFTED = "restriction_lifted", _("Restriction ending")
+
+
 class OutgoingMailManager(models.Manager):
     def queue(self, *, to, subject, text, html, language, template="", headers=None):
         """Store one rendered mail in the caller's transaction; a worker is asked to send it once that commits.
@@ -61,6 +89,7 @@ class OutgoingMail(models.Model):
     """One mail to one recipient: pending, being sent (under a lease), sent, or given up after many attempts."""
 
     Status = Status
+    Kind = Kind
 
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,7 +100,7 @@ class OutgoingMail(models.Model):
         verbose_name=_("customer"),
     )
     recipient = models.EmailField(_("recipient"), max_length=254)
-    template = models.CharField(_("template"), max_length=100, blank=True)
+    template = models.CharField(_("kind of mail"), max_length=100, blank=True, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8, blank=True)
     subject = models.TextField(_("subject"))
     text = models.TextField(_("text part"), blank=True)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 
 from config.mail import mail_send
 from outbox import services
@@ -211,3 +212,26 @@ def test_config_imports_no_app():
             found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in apps]
 
     assert found == []
+
+
+def test_every_kind_of_mail_has_a_label_and_every_label_a_template():
+    folders = {p.name for p in (ROOT / "templates" / "emails").iterdir() if p.is_dir()}
+
+    assert set(OutgoingMail.Kind.values) == folders
+
+
+@pytest.mark.django_db
+def test_my_personal_data_names_each_mail_in_the_customers_language_not_by_its_template(alice, client):
+    client.force_login(alice)
+    _send(to=alice.email)
+    OutgoingMail.objects.update(template="request_received")
+
+    pages = {}
+    for language in ("en", "fr"):
+        alice.preferred_language = language
+        alice.save(update_fields=["preferred_language"])
+        pages[language] = client.get(reverse("privacy:my_data")).content.decode()
+    english, french = pages["en"], pages["fr"]
+
+    assert "Request received" in english and "request_received" not in english
+    assert "Demande reçue" in french and "request_received" not in french
