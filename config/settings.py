@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "privacy.cookies.cookie_context",
             ],
+            "libraries": {"back_office": "config.back_office_tags"},
         },
     },
 ]

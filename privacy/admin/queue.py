@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_mixins import QuickActionCheckbox
 from privacy import deadlines
 from privacy.admin.base import QueueOnly, can_work_queue
 from privacy.admin.erasure import ErasurePage
@@ -77,7 +78,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(QueueOnly, ErasurePage, RegisterDownload, admin.ModelAdmin):
+class DataSubjectRequestAdmin(QueueOnly, QuickActionCheckbox, ErasurePage, RegisterDownload, admin.ModelAdmin):
     """The DPO queue (R15): open requests first, the nearest deadline on top; actions go through the services."""
 
     # The deadline, the status and who has it come right after the reference: they are what a DPO scans for, and
@@ -198,7 +199,8 @@ class DataSubjectRequestAdmin(QueueOnly, ErasurePage, RegisterDownload, admin.Mo
 
     @admin.display(description=_("status"), ordering="status")
     def status_and_flags(self, obj):
-        return format_html("{}<br>{}", obj.get_status_display(), self.flags(obj))
+        # The enum's label, not get_status_display(): that builds a dictionary of every choice on each call.
+        return format_html("{}<br>{}", Status(obj.status).label, self.flags(obj))
 
     @admin.display(description=_("assignee"), ordering="assignee__first_name")
     def assigned_to(self, obj):

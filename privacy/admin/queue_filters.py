@@ -23,7 +23,8 @@ STAFF_KIND_LABELS = {
 
 
 def staff_kind(req):
-    return STAFF_KIND_LABELS.get(req.kind, req.get_kind_display())
+    label = STAFF_KIND_LABELS.get(req.kind)
+    return label if label is not None else req.get_kind_display()
 
 
 class KindFilter(admin.SimpleListFilter):
