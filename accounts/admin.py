@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from accounts.models import (
     User,
 )
 from accounts.ordering import admin as ordering_admin  # noqa: F401 (the catalogue and the recurring-payment log)
+from accounts.personal_data_panel import panel_html
 from accounts.security import reauthentication_response
 from accounts.staff import (
     CustomerOwnedAdmin,
@@ -205,6 +205,10 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
     def personal_data(self, obj):
         if obj is None or obj.pk is None:
             return "-"
+        return panel_html(*self.panel_contents(obj))
+
+    def panel_contents(self, obj):
+        """The panel's categories (category, kinds holding rows, labels of those holding none) and audit link."""
         # R70: the panel shows only the record types the viewer may view (Support never sees payment references).
         viewer = getattr(obj, "_panel_viewer", None)
         categories = []
@@ -219,7 +223,7 @@ class CustomerAdmin(HideArchivedMixin, UserAdmin):
         audit_url = ""
         if viewer is not None and viewer.has_perm("privacy.view_auditentry"):
             audit_url = f"{reverse('admin:privacy_auditentry_changelist')}?customer__id__exact={obj.pk}"
-        return render_to_string("admin/accounts/personal_data.html", {"categories": categories, "audit_url": audit_url})
+        return categories, audit_url
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,5 +1,7 @@
 """The back-office: every model has a working admin; personal data is read through the registry; logs are evidence."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -178,3 +180,34 @@ def test_archived_customers_are_hidden_from_support_staff_but_not_from_the_dpo(c
     assert client.get(reverse("admin:accounts_user_change", args=[alice.pk])).status_code == 302
     client.force_login(dpo)
     assert "alice@example.com" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_panel_written_in_python_is_what_the_template_drew(language, dpo, alice):
+    """The "Personal data held" panel (accounts/personal_data_panel.py) against the template it replaced."""
+    from django.template import Context, Engine
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from accounts.models import User
+    from accounts.personal_data_panel import panel_html
+
+    factories.OrderFactory(customer=alice, product='<script>alert("1")</script> & co', reference="A&B")
+    for _ in range(12):  # more than the panel's rows: the "newest 10 of 12" line
+        factories.ConnectionLogFactory(customer=alice)
+    alice.first_name = "<b>Al</b>"
+    alice.save()
+    alice._panel_viewer = dpo
+    reference = Path(__file__).with_name("personal_data_panel_as_drawn.html").read_text()
+    template = Engine(libraries={"i18n": "django.templatetags.i18n"}).from_string(reference)
+
+    with translation.override(language):
+        categories, audit_url = admin.site._registry[User].panel_contents(alice)
+        drawn = template.render(Context({"categories": categories, "audit_url": audit_url}))
+        written = panel_html(categories, audit_url)
+
+    assert audit_url and any(held for _, held, _ in categories) and any(empty for _, _, empty in categories)
+    assert any(section.truncated for _, held, _ in categories for section in held)
+    assert parse_html(written) == parse_html(drawn)
+    assert "<script>" not in written and "&lt;b&gt;Al&lt;/b&gt;" in written
