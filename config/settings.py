@@ -115,6 +115,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each process keeps its connection between requests (checked before reuse): opening one per request cost
+    # a new PostgreSQL backend each time, with its catalogue caches cold, on every page (bench/web.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves the site, a worker and beat at once. WAL lets readers run beside the one
     # writer; IMMEDIATE takes the write lock when a transaction starts, so a transaction that reads then writes

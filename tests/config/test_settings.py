@@ -140,3 +140,16 @@ def test_pages_carry_a_content_security_policy(client):
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(("given", "kept"), [(None, 300), ("0", 0), ("60", 60)])
+def test_postgresql_connections_are_kept_between_requests_and_checked_before_reuse(given, kept):
+    # A connection per request cost a new PostgreSQL backend, its caches cold, on every page (bench/web.py).
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://u:p@db.invalid:5432/gdpr"}
+    if given is not None:
+        env["DB_CONN_MAX_AGE"] = given
+    show = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = _manage("shell", "--verbosity=0", "-c", show, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(kept), "True"]
