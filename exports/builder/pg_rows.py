@@ -24,10 +24,15 @@ _NUMBER = "^[+-]?[0-9]+(\\.[0-9]+)?\n?$"
 # than a regular expression on every text cell), and is not a number.
 _SAFE = [list(FORMULA_START), _NUMBER]
 _TEXT = (models.CharField, models.TextField)
+BARE, QUOTED, ESCAPED = "bare", "quoted", "escaped"
 
 
 def _column(field, column):
-    """(SQL giving the value's text as data.json and the CSV write it, whether JSON quotes it); None if unsupported."""
+    """(SQL giving the value's text as data.json and the CSV write it, how JSON writes it); None if unsupported.
+
+    How JSON writes it: BARE (a number, true, false), QUOTED (text that cannot hold a quote, a backslash or a
+    control character: a moment, a date, a decimal, an address, a UUID) or ESCAPED (free text, through to_json).
+    """
     if field.is_relation:
         field = field.target_field
     if isinstance(field, models.DateTimeField):
@@ -37,21 +42,23 @@ def _column(field, column):
         return (
             f"""CASE WHEN {utc} = date_trunc('second', {utc}) THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
             f""" ELSE to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END""",
-            True,
+            QUOTED,
         )
     if isinstance(field, models.DateField):
-        return f"to_char({column}, 'YYYY-MM-DD')", True
+        return f"to_char({column}, 'YYYY-MM-DD')", QUOTED
     if isinstance(field, models.BooleanField):
-        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END", False
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END", BARE
     if isinstance(field, models.IntegerField | models.AutoField):
-        return f"{column}::text", False
+        return f"{column}::text", BARE
     if isinstance(field, models.DecimalField) and field.decimal_places <= 6:
         # str(Decimal) gives back the digits PostgreSQL sent, without an exponent up to 6 decimal places.
-        return f"{column}::text", True
+        return f"{column}::text", QUOTED
     if isinstance(field, models.GenericIPAddressField):
-        return f"host({column})", True
-    if isinstance(field, (models.UUIDField, *_TEXT)):
-        return f"{column}::text", True
+        return f"host({column})", QUOTED
+    if isinstance(field, models.UUIDField):
+        return f"{column}::text", QUOTED
+    if isinstance(field, _TEXT):
+        return f"{column}::text", ESCAPED
     return None
 
 
@@ -90,24 +97,31 @@ def chunks(entry, fields, queryset, *, name, header, date_index, chunk):
             cell, params = _neutralised(column)
             cells.append(cell)
             cell_params += params
-        value = f"to_json(t.{column})::text" if quoted else f"t.{column}"
+        value = {
+            BARE: f"t.{column}",
+            QUOTED: f"'\"' || t.{column} || '\"'",
+            ESCAPED: f"to_json(t.{column})::text",
+        }[quoted]
         json_sql += f" || %s || COALESCE({value}, 'null')"
         json_params.append(", " + _json(path) + ": ")
     json_sql += " || '}'"
 
-    # The record column holds a model label: nothing to quote or neutralise.
-    csv_sql, csv_params = "%s", [name]
+    # The record column holds a model label: nothing to quote or neutralise. The header is every column of the
+    # category, most of them another model's: their empty cells are one run of commas, one concatenation.
+    csv_sql, csv_params, commas = "%s", [name], ""
     by_path = dict(zip(fields, columns, strict=True))
     for heading in header[1:]:
-        csv_sql += " || ','"
+        commas += ","
         if (column := by_path.get(heading)) is None:
             continue
+        csv_sql += f" || '{commas}'"
+        commas = ""
         if is_text[column]:
             csv_sql += " || " + _quoted(column)
             csv_params.append(_NEEDS_QUOTES)
         else:
             csv_sql += f" || COALESCE(t.{column}, '')"
-    csv_sql += " || E'\\r\\n'"
+    csv_sql += f" || E'{commas}\\r\\n'"
 
     moment = f"r.{columns[date_index]}" if date_index is not None else "NULL::timestamptz"
     neutralised = f" CROSS JOIN LATERAL (SELECT {', '.join(cells)}) AS n" if cells else ""
