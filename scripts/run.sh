@@ -57,17 +57,19 @@ stop() {
     trap - INT TERM HUP
     echo
     echo "$1"
-    # TERM asks for a warm shutdown, which Celery stretches for as long as a task runs: after 4 s ask the
-    # processes left for a cold one (QUIT), after 7 s kill them, so everything is gone within 10 s.
+    # TERM asks for a warm shutdown, which Celery stretches for as long as a task runs: after 6 s ask the
+    # processes left for a cold one (QUIT), after 9 s kill them, so everything is gone within 10 s. An idle
+    # worker needs 5 to 7 s here: kombu's filesystem broker has no event loop, so Celery's blocking loop sees
+    # the request only when its 2 s wait for a message ends, and its shutdown steps poll the folders again.
     signal_all TERM
     local tick
-    for tick in $(seq 1 70); do
+    for tick in $(seq 1 90); do
         alive || break
-        [ "$tick" = 40 ] && signal_all QUIT
+        [ "$tick" = 60 ] && signal_all QUIT
         sleep 0.1
     done
     if alive; then
-        echo "Still running after 7 s: killing what is left."
+        echo "Still running after 9 s: killing what is left."
         signal_all KILL
     fi
     wait 2>/dev/null || true
