@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.models.credentials import second_factor_decrypt, second_factor_encrypt
 from config.mail import mail_send
 
 
@@ -102,6 +103,16 @@ def staff_must_enrol(user) -> bool:
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    # The TOTP key and the recovery codes' seed are stored encrypted under CREDENTIALS_KEYS (Fernet, newest key
+    # first), like customers' site credentials: a copy of the database alone no longer gives anyone's second
+    # factor. `rotate_credentials` re-encrypts them with the site credentials; migration 0011 encrypted those
+    # stored before.
+    def encrypt(self, text):
+        return second_factor_encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        return second_factor_decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator):
         # Staff keep at least one second factor; they may replace it, never drop to none.
         user = authenticator.user

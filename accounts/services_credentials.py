@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SiteCredential
-from accounts.models.credentials import cipher
+from accounts.models.credentials import SECOND_FACTOR_SECRETS, cipher, second_factor_data, second_factor_rotate
 
 BATCH = 500
 
@@ -36,4 +36,23 @@ def credentials_rotate() -> tuple[int, list[int]]:
                 [c for c in batch if c.pk not in unreadable], ["secret_token", "rotated_at"]
             )
             last = batch[-1].pk
+    return rotated, unreadable
+
+
+def second_factors_rotate() -> tuple[int, list[int]]:
+    """Re-encrypt every second-factor secret (TOTP keys, recovery-code seeds) under the newest key, as
+    credentials_rotate does for site credentials. Returns (authenticators rotated, unreadable authenticator ids)."""
+    from allauth.mfa.models import Authenticator
+
+    rotated, unreadable = 0, []
+    with transaction.atomic():
+        rows = Authenticator.objects.select_for_update().filter(type__in=SECOND_FACTOR_SECRETS)
+        for authenticator in rows.order_by("pk"):
+            try:
+                authenticator.data = second_factor_data(authenticator.type, authenticator.data, second_factor_rotate)
+            except InvalidToken:
+                unreadable.append(authenticator.pk)
+                continue
+            authenticator.save(update_fields=["data"])
+            rotated += 1
     return rotated, unreadable

@@ -27,6 +27,43 @@ def cipher() -> MultiFernet:
     return _cipher(tuple(settings.CREDENTIALS_KEYS))
 
 
+# Second-factor secrets (allauth's TOTP key, the recovery codes' seed) under the same keys, marked so that a value
+# stored before they were encrypted is recognised (accounts/adapter.py, MFAAdapter; migration 0011).
+SECOND_FACTOR_MARK = "fernet:"
+
+
+def second_factor_encrypt(text: str) -> str:
+    return SECOND_FACTOR_MARK + cipher().encrypt(text.encode()).decode()
+
+
+def second_factor_decrypt(stored: str) -> str:
+    """The secret; InvalidToken when no key of CREDENTIALS_KEYS reads it, ValueError if it was never encrypted."""
+    if not stored.startswith(SECOND_FACTOR_MARK):
+        raise ValueError("a second-factor secret stored unencrypted: run manage.py migrate")
+    return cipher().decrypt(stored.removeprefix(SECOND_FACTOR_MARK).encode()).decode()
+
+
+def second_factor_rotate(stored: str) -> str:
+    return SECOND_FACTOR_MARK + cipher().rotate(stored.removeprefix(SECOND_FACTOR_MARK).encode()).decode()
+
+
+# The values allauth keeps in Authenticator.data that are secrets, per type of authenticator: each a string or a
+# list of strings (allauth.mfa.totp and .recovery_codes pass exactly these through the adapter's encrypt()).
+SECOND_FACTOR_SECRETS = {"totp": ("secret",), "recovery_codes": ("seed", "migrated_codes")}
+
+
+def second_factor_data(kind: str, data: dict, change) -> dict:
+    """`data` of an authenticator of type `kind` with `change` applied to each of its secrets."""
+    data = dict(data)
+    for key in SECOND_FACTOR_SECRETS.get(kind, ()):
+        value = data.get(key)
+        if isinstance(value, str):
+            data[key] = change(value)
+        elif isinstance(value, list):
+            data[key] = [change(v) for v in value]
+    return data
+
+
 class CredentialUnreadable(Exception):
     """The stored secret was encrypted with a key no longer in CREDENTIALS_KEYS, or was altered."""
 

@@ -155,7 +155,7 @@ def test_rotation_reencrypts_every_row_under_the_new_key(credential, settings):
 
     call_command("rotate_credentials", stdout=out)
 
-    assert out.getvalue().strip() == "rotated=1 unreadable=0"
+    assert out.getvalue().strip() == "rotated=1 unreadable=0 second_factors_rotated=0 second_factors_unreadable=0"
     settings.CREDENTIALS_KEYS = [new_key]  # the old key can now be removed
     assert SiteCredential.objects.get().reveal() == SECRET
     assert SiteCredential.objects.get().rotated_at is not None

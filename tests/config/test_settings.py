@@ -148,7 +148,10 @@ def test_postgresql_connections_are_kept_between_requests_and_checked_before_reu
     env = {**PRODUCTION, "DATABASE_URL": "postgres://u:p@db.invalid:5432/gdpr"}
     if given is not None:
         env["DB_CONN_MAX_AGE"] = given
-    show = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    show = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
     result = _manage("shell", "--verbosity=0", "-c", show, env=env)
 
     assert result.returncode == 0, result.stderr
