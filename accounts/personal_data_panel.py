@@ -7,17 +7,18 @@ through Django's own `render_value_in_context`, as `{{ value }}` does, so it is 
 """
 
 from django.template import Context
-from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config.rendering import shown
+
 NOTHING = "—"
 
 
 def _section(context, section):
-    value = lambda v: render_value_in_context(v, context)  # noqa: E731
+    value = lambda v: shown(v, context)  # noqa: E731
     head = "".join(f"<th>{value(column)}</th>" for column in section.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{value(NOTHING if v is None else v)}</td>" for v in row) + "</tr>"

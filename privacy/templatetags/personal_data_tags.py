@@ -1,12 +1,12 @@
 """The tables of My Personal Data, written in Python: a long history is some ten tables of ten rows, and drawing
 every cell through the template engine was a third of the page's time (bench/web.py).
 
-Values go through Django's own `render_value_in_context`, as `{{ value }}` would: local time, localised numbers
-and dates, escaped. tests/privacy/test_my_personal_data.py compares the markup with the template it replaces.
+Values go through Django's own `render_value_in_context` (config.rendering.shown), as `{{ value }}` would: local
+time, localised numbers and dates, escaped. tests/privacy/test_my_personal_data.py compares the markup with the
+template it replaces.
 """
 
 from django import template
-from django.template.base import render_value_in_context
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape, format_html
@@ -14,11 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config.rendering import shown
+
 register = template.Library()
 
 
 def _cells(context, values, tag, attrs=""):
-    return "".join(f"<{tag}{attrs}>{render_value_in_context(v, context)}</{tag}>" for v in values)
+    return "".join(f"<{tag}{attrs}>{shown(v, context)}</{tag}>" for v in values)
 
 
 def _section(context, section):
@@ -27,18 +29,17 @@ def _section(context, section):
         parts.append(format_html('<p class="muted">{}</p>', _("Nothing held.")))
     elif section.pairs:
         rows = "".join(
-            f'<tr><th scope="row">{render_value_in_context(column, context)}</th>'
-            f"<td>{render_value_in_context(value, context)}</td></tr>"
+            f'<tr><th scope="row">{shown(column, context)}</th><td>{shown(value, context)}</td></tr>'
             for column, value in section.pairs
         )
         parts.append(f"<table>{rows}</table>")
     else:
         head = _cells(context, section.columns, "th", ' scope="col"')
-        labels = [render_value_in_context(column, context) for column in section.columns]
+        labels = [shown(column, context) for column in section.columns]
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td data-label="{label}">{render_value_in_context(value, context)}</td>'
+                f'<td data-label="{label}">{shown(value, context)}</td>'
                 for label, (_column, value) in zip(labels, row, strict=True)
             )
             + "</tr>"
@@ -47,8 +48,8 @@ def _section(context, section):
         parts.append(f'<table class="stack"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
     if section.truncated:
         note = escape(_("Newest %(shown)s of %(total)s shown; the copy of your data has them all.")) % {
-            "shown": render_value_in_context(len(section.rows), context),
-            "total": render_value_in_context(section.total, context),
+            "shown": shown(len(section.rows), context),
+            "total": shown(section.total, context),
         }
         parts.append(f'<p class="muted">{note}</p>')
     return "\n".join(parts)
