@@ -214,6 +214,12 @@ class DataSubjectRequest(models.Model):
                 models.F("id"),
                 name="privacy_request_queue_order",
             ),
+            # The open requests' deadlines alone: the queue's and the dashboard's counts read it, not the table.
+            models.Index(
+                fields=["due_at", "extended_until"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="privacy_request_open_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
