@@ -14,6 +14,7 @@ from django.db.models.manager import BaseManager
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from privacy import prepared
 from privacy.registry import Entry, registry
 
 
@@ -143,10 +144,9 @@ def held_counts(entries, user) -> list[int]:
     for db, parts in by_db.items():
         # Each part is SQL Django compiled, its values left as parameters: nothing here is text from a person.
         select = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) AS held_{n})" for n, (_, sql, _) in enumerate(parts))  # noqa: S608
-        with connections[db].cursor() as cursor:
-            cursor.execute(f"SELECT {select}", [p for _, _, params in parts for p in params])
-            for (i, _, _), n in zip(parts, cursor.fetchone(), strict=True):
-                counts[i] = n
+        row = prepared.fetchone(db, f"SELECT {select}", [p for _, _, params in parts for p in params])
+        for (i, _, _), n in zip(parts, row, strict=True):
+            counts[i] = n
     return counts
 
 
