@@ -40,7 +40,9 @@ def _choices(entry, path):
     key = (entry.model, path, translation.get_language())
     if key not in _choices_memo:
         field = entry.final_field(path)
-        _choices_memo[key] = dict(field.flatchoices) if getattr(field, "flatchoices", None) else None
+        # Translated now (the memo is per language): a lazy label was translated again at each cell it filled.
+        choices = getattr(field, "flatchoices", None)
+        _choices_memo[key] = {value: str(label) for value, label in choices} if choices else None
     return _choices_memo[key]
 
 
@@ -55,7 +57,7 @@ def columns(entry):
     """The column headings of an entry's shown fields, capitalised, in the active language."""
     key = (entry.model, translation.get_language())
     if key not in _columns_memo:
-        _columns_memo[key] = [capfirst(entry.column_label(f)) for f in entry.fields]
+        _columns_memo[key] = [str(capfirst(entry.column_label(f))) for f in entry.fields]
     return list(_columns_memo[key])
 
 
