@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.ownership import get_owned_or_404
 from config.links import LinkInvalid
 from privacy.models import DataSubjectRequest
-from privacy.models.requests import CLOSED_STATUSES, Kind, Status
+from privacy.models.request_choices import CLOSED_STATUSES, Kind, Status
 from privacy.status_links import LinkExpired, request_for_status_token
 
 COPY_KINDS = (Kind.ACCESS, Kind.PORTABILITY)

@@ -22,7 +22,7 @@ from config.mail import mail_send
 from privacy import deadlines
 from privacy.exceptions import RequestError
 from privacy.models import DataSubjectRequest, PendingPublicRequest, RequestEvent
-from privacy.models.requests import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
+from privacy.models.request_choices import OPEN_STATUSES, TRANSITIONS, Channel, Kind, ObjectionScope, Status
 from privacy.services.effects import recipients_to_tell, request_carry_out, touched_categories
 from privacy.services.notes import staff_notify_assignment, staff_notify_new
 from privacy.status_links import request_status_url

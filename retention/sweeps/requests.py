@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from privacy.models import DataSubjectRequest, RequestEvent, Restriction
-from privacy.models.requests import CLOSED_STATUSES
+from privacy.models.request_choices import CLOSED_STATUSES
 from privacy.registry import Delete, registry
 from retention import engine
 from retention.engine.counts import bump_rows

@@ -22,7 +22,7 @@ from privacy.models import (
     Restriction,
     SupplementaryStatement,
 )
-from privacy.models.requests import TRANSITIONS, Kind, Status
+from privacy.models.request_choices import TRANSITIONS, Kind, Status
 from privacy.services import consent_record, is_suppressed
 from privacy.services.requests import (
     _move,
