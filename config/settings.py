@@ -111,6 +111,9 @@ TEMPLATES = [
     },
 ]
 
+# Form fields and widgets: Django's own templates, drawn by Jinja2 where Django ships them so (config/form_renderer.py).
+FORM_RENDERER = "config.form_renderer.FormRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{RUN_DIR / 'db.sqlite3'}"),
 }
