@@ -21,6 +21,7 @@ class BackOfficeSite(AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._app_lists = {}
+        self.view_wrappers = []
 
     def register(self, *args, **kwargs):
         super().register(*args, **kwargs)
@@ -29,6 +30,13 @@ class BackOfficeSite(AdminSite):
     def unregister(self, *args, **kwargs):
         super().unregister(*args, **kwargs)
         self._app_lists.clear()
+
+    def admin_view(self, view, cacheable=False):
+        """Django's wrapper (staff only, CSRF, no cache) around `view`, itself wrapped first by what the apps put in
+        `view_wrappers` (the privacy app: each view writes its staff audit rows in the request's transaction)."""
+        for wrap in self.view_wrappers:
+            view = wrap(view)
+        return super().admin_view(view, cacheable)
 
     def get_app_list(self, request, app_label=None):
         """Django's list, the privacy apps first; built once per process for each set of rights and language.

@@ -27,6 +27,7 @@ from exports.services import (
     transmission_for_token,
     transmission_request,
 )
+from privacy.audit_middleware import in_the_views_transaction
 
 
 def jobs_of(request):
@@ -124,6 +125,7 @@ def _file(request, job, *, role, transmission=None):
 
 @login_required
 @require_GET
+@in_the_views_transaction  # a staff member's download is in the audit trail, written with its download log
 def export_download(request, pk):
     if request.user.has_perm("exports.download_any_export"):
         job = get_object_or_404(ExportJob, pk=pk)

@@ -21,10 +21,21 @@ class PrivacyConfig(AppConfig):
 
         files.connect_signals()
         _connect_death_recorded()
+        _audit_in_the_views_transaction()
 
         @checks.register()
         def registry_matches_models(app_configs, **kwargs):
             return [checks.Error(p, id="privacy.E001") for p in registry.problems()]
+
+
+def _audit_in_the_views_transaction():
+    """Every back-office view writes its staff audit rows in the request's transaction, with what it changed."""
+    from django.contrib import admin
+
+    from privacy.audit_middleware import in_the_views_transaction
+
+    if in_the_views_transaction not in admin.site.view_wrappers:
+        admin.site.view_wrappers.append(in_the_views_transaction)
 
 
 def _receive_death(sender, customer, actor, at, **kwargs):

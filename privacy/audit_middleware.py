@@ -6,9 +6,16 @@ is an erasure.
 The record is resolved before the view runs (a deleted object is gone afterwards) and written only when the
 view succeeded: a GET that answered 200, or a POST that redirected (a form with errors answers 200 and changed
 nothing).
+
+It is written by the view's own wrapper (`in_the_views_transaction`: every back-office view through
+BackOfficeSite.admin_view, and the export download), inside the request's transaction (ATOMIC_REQUESTS): a change
+commits with its audit row or not at all. Written by the middleware after the response, as it was before, a
+process that died between the view's commit and the audit write left a change no one could see in the trail.
+The middleware still writes a row that no wrapper wrote (a view added without one), after the view, and logs it.
 """
 
-from functools import cache
+import logging
+from functools import cache, wraps
 
 from django.apps import apps
 from django.contrib import admin
@@ -17,6 +24,7 @@ from django.utils import timezone
 from privacy.models.audit import AuditEntry
 from privacy.registry import registry
 
+logger = logging.getLogger(__name__)
 A = AuditEntry.Action
 # url name -> (model label, URL keyword holding its id, action on success).
 EXTRA = {
@@ -101,46 +109,69 @@ def _neutralise_admin_log(request, model):
     ).update(object_repr=Concat(Value(f"{model._meta.verbose_name} #"), F("object_id")))
 
 
+def _record(request, model, targets, view, fixed, extra):
+    if view == "add" and targets == [(None, None)]:
+        targets = [(_added_id(request, model), None)]
+    for object_id, before in targets:
+        _record_one(request, model, object_id, before, _action(request, view, fixed), extra)
+
+
+def _record_one(request, model, object_id, before, action, extra):
+    from django.contrib.auth import get_user_model
+
+    from privacy.services.audit import audit_record_request, customer_of
+
+    # Read again after the view: an erasure or a delete changed or removed the row and its customer, and the
+    # trail must not bring back a value the view just erased.
+    after = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
+    obj = after or before
+    owner = customer_of(obj) if obj is not None else None
+    customer = get_user_model()._base_manager.filter(pk=owner.pk).first() if owner is not None else None
+    detail = dict(extra)
+    if obj is not None and after is None:
+        detail["deleted"] = True
+        action = AuditEntry.Action.DELETE
+        if customer is None:
+            obj = None  # its description could name someone no longer here to be redacted
+    audit_record_request(
+        request, action=action, obj=obj, customer=customer, target=model._meta.label_lower, detail=detail
+    )
+
+
+def record_pending(request, response) -> bool:
+    """Write the audit rows the middleware resolved for this request, if its view succeeded; once per request."""
+    pending = request.__dict__.pop("_staff_audit", None)
+    # A view that logged the user out (to log in again) did nothing.
+    if pending is None or not request.user.is_authenticated or not _succeeded(request, response):
+        return False
+    _record(request, *pending)
+    if request.method == "POST":
+        _neutralise_admin_log(request, pending[0])
+    return True
+
+
+def in_the_views_transaction(view):
+    """`view`, writing its audit rows (if any) before it returns: inside the request's transaction, with what the
+    view changed, so that neither commits without the other."""
+
+    @wraps(view)
+    def audited(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        record_pending(request, response)
+        return response
+
+    return audited
+
+
 class StaffAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        pending = getattr(request, "_staff_audit", None)
-        # A view that logged the user out (to log in again) did nothing.
-        if pending is not None and request.user.is_authenticated and _succeeded(request, response):
-            self._record(request, *pending)
-            if request.method == "POST":
-                _neutralise_admin_log(request, pending[0])
+        if record_pending(request, response):
+            logger.error("staff audit written after the view, outside its transaction: %s", request.path)
         return response
-
-    def _record(self, request, model, targets, view, fixed, extra):
-        if view == "add" and targets == [(None, None)]:
-            targets = [(_added_id(request, model), None)]
-        for object_id, before in targets:
-            self._record_one(request, model, object_id, before, _action(request, view, fixed), extra)
-
-    def _record_one(self, request, model, object_id, before, action, extra):
-        from django.contrib.auth import get_user_model
-
-        from privacy.services.audit import audit_record_request, customer_of
-
-        # Read again after the view: an erasure or a delete changed or removed the row and its customer, and the
-        # trail must not bring back a value the view just erased.
-        after = model._base_manager.filter(pk=object_id).first() if object_id is not None else None
-        obj = after or before
-        owner = customer_of(obj) if obj is not None else None
-        customer = get_user_model()._base_manager.filter(pk=owner.pk).first() if owner is not None else None
-        detail = dict(extra)
-        if obj is not None and after is None:
-            detail["deleted"] = True
-            action = AuditEntry.Action.DELETE
-            if customer is None:
-                obj = None  # its description could name someone no longer here to be redacted
-        audit_record_request(
-            request, action=action, obj=obj, customer=customer, target=model._meta.label_lower, detail=detail
-        )
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)

@@ -202,3 +202,97 @@ def test_the_admin_log_keeps_no_email_for_erasure_to_miss_and_the_trail_has_the_
     assert log.object_repr == f"customer #{alice.pk}" and "alice" not in log.object_repr
     change = AuditEntry.objects.get(action="change")
     assert (change.customer, change.object_repr) == (alice, "alice@example.com")
+
+
+# -- written with what it records: one transaction ----------------------------------------------------------------
+
+
+def _change_form(client, customer, **changes):
+    form = client.get(_user_page(customer)).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update({"email": customer.email, "state": "active", "preferred_language": "en"})
+    data.update({"country": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00", **changes})
+    data.pop("password", None)
+    return data
+
+
+@pytest.fixture
+def audit_store_down(monkeypatch):
+    """Call it, and the audit writes fail from then on (a full disk, a lost connection, a process killed then)."""
+    import privacy.services.audit
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the audit trail could not be written")
+
+    return lambda: monkeypatch.setattr(privacy.services.audit, "audit_record_request", fails)
+
+
+def test_a_change_whose_audit_row_cannot_be_written_is_not_saved(client, alice, audit_store_down):
+    """The row used to be written by the middleware after the view had committed: a change could outlive a failed
+    or interrupted audit write, and no one would find it in the trail."""
+    from django.contrib.admin.models import LogEntry
+
+    root = User.objects.create_superuser(email="root@example.com", password="x")
+    client.force_login(root)
+    data = _change_form(client, alice, phone="+33612345678")
+    audit_store_down()
+
+    with pytest.raises(RuntimeError, match="audit trail"):
+        client.post(_user_page(alice), data)
+
+    alice.refresh_from_db()
+    assert alice.phone != "+33612345678"
+    assert not LogEntry.objects.exists()
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["view"]  # the form's page, before
+
+
+def test_a_bulk_action_whose_audit_rows_cannot_be_written_changes_nothing(dpo_client, alice, audit_store_down):
+    req = request_services.request_file(kind="access", channel="client_area", customer=alice)
+    audit_store_down()
+
+    with pytest.raises(RuntimeError, match="audit trail"):
+        dpo_client.post(
+            reverse("admin:privacy_datasubjectrequest_changelist"),
+            {"action": "assign_to_me", "_selected_action": [req.pk]},
+        )
+
+    req.refresh_from_db()
+    assert req.assignee_id is None
+
+
+def test_every_kind_of_staff_page_writes_its_row_inside_the_view(client, dpo, alice, caplog):
+    """Viewed, changed, added, deleted: each row comes from the view's own wrapper, none from the middleware's
+    fall-back (which writes after the view, outside its transaction, and says so in the log)."""
+    root = User.objects.create_superuser(email="root@example.com", password="x")
+    client.force_login(root)
+    order = factories.OrderFactory(customer=alice)
+    with caplog.at_level("ERROR", logger="privacy.audit_middleware"):
+        assert client.get(_user_page(alice)).status_code == 200
+        assert client.post(_user_page(alice), _change_form(client, alice, phone="+33612345678")).status_code == 302
+        delete = reverse("admin:accounts_order_delete", args=[order.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+    assert not caplog.records
+    actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
+    assert actions == ["view", "view", "change", "delete", "view"]
+
+
+def test_a_view_without_the_wrapper_still_gets_its_row_after_it_and_the_log_says_so(dpo, alice, caplog):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import resolve as resolve_url
+
+    from privacy.audit_middleware import StaffAuditMiddleware
+
+    request = RequestFactory().get(_user_page(alice))
+    request.user = dpo
+    request.resolver_match = resolve_url(request.path)
+    middleware = StaffAuditMiddleware(lambda r: HttpResponse("a view added without the wrapper"))
+    middleware.process_view(request, None, (), {})
+
+    with caplog.at_level("ERROR", logger="privacy.audit_middleware"):
+        middleware(request)
+
+    assert AuditEntry.objects.get().customer == alice
+    assert "outside its transaction" in caplog.text
