@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from config.form_renderer import FormRenderer
-from privacy.audit_middleware import StaffAuditMiddleware
+from privacy import audit_middleware
 from tests.conftest import session_authenticated
 from tests.factories import ConnectionLogFactory, OrderFactory, StaffFactory
 from tests.strategies import FUZZ, HTML, examples
@@ -209,7 +209,7 @@ def test_pages_full_of_widgets_are_the_same_document_with_either_renderer(
 ):
     # Each staff view of a customer is written in the audit trail that customer's page shows: not recorded here, so
     # that the second view shows what the first did.
-    monkeypatch.setattr(StaffAuditMiddleware, "_record", lambda *args: None)
+    monkeypatch.setattr(audit_middleware, "_record", lambda *args: None)
     _, _, paths = pages
     for user, path in paths:
         client.force_login(user)
