@@ -184,17 +184,23 @@ def test_a_broker_that_does_not_answer_is_503(client, healthy, settings):
 def test_a_database_that_does_not_answer_is_503(client, settings):
     """The request's connection really fails: the database settings point where no database is."""
     real = dict(connection.settings_dict)
+    # SQLite's in-memory test database lasts only as long as a connection to it: that one is set aside, not
+    # closed (closing it emptied the database for every later test of the run).
+    kept = None
     if connection.vendor == "postgresql":
         connection.settings_dict["PORT"] = 9
+        connection.close()
     else:
         connection.settings_dict["NAME"] = "/nonexistent-folder/db.sqlite3"
-    connection.close()
+        kept, connection.connection = connection.connection, None
     try:
         response = client.get(reverse("healthz"))
     finally:
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(real)
+        if kept is not None:
+            connection.connection = kept
 
     body = json.loads(response.content)
     assert response.status_code == 503
