@@ -9,16 +9,19 @@ JSON and CSV text of a chunk of rows is written by the database (pg_rows.py), th
 import csv
 import io
 import json
+import logging
 import tempfile
+import threading
 import time
 import zipfile
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -28,6 +31,7 @@ from exports.builder.spreadsheet import neutralised
 from privacy.files import file_paths
 from privacy.registry import registry
 
+logger = logging.getLogger(__name__)
 SCHEMA_VERSION = "1.0"
 # Share of the progress bar taken by the JSON and CSV pass; the PDF takes most of the rest.
 STREAM_SHARE = 75
@@ -135,6 +139,42 @@ class _Progress:
         # Rows written since the counts were taken can push past the share; the bar never goes back.
         self.at(min(STREAM_SHARE, STREAM_SHARE * done / self.total_rows))
 
+    def beat(self):
+        """The same percentage again: the callback writes it (the heartbeat) when its last write is old enough."""
+        self.callback(max(self.last, 0))
+
+
+@contextmanager
+def _beating(meter):
+    """Beats `meter` from a thread while the block runs. WeasyPrint lays the whole PDF out in one call that reports
+    nothing: without this, a PDF longer than the stale window (EXPORT_HEARTBEAT_STALE_SECONDS, with more rows per
+    type in EXPORT_PDF_ROWS) made a live build look dead, and beat queued it again while it ran."""
+    if connection.in_atomic_block:
+        # Built inside a transaction (not as a worker builds): nothing it writes is seen elsewhere before it ends,
+        # and a beat from another connection would wait on this one's lock on the job.
+        yield
+        return
+    stop = threading.Event()
+    every = max(settings.EXPORT_HEARTBEAT_STALE_SECONDS / 6, 0.5)
+
+    def run():
+        try:
+            while not stop.wait(every):
+                try:
+                    meter.beat()
+                except Exception:  # a missed beat is not a failed build: the next one may get through
+                    logger.exception("export heartbeat not written")
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=run, name="export-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every)
+
 
 def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_rows=None) -> BuildStats:
     """Write the ZIP of `job`'s subject to `destination`; temporary files stay beside it, in the private root."""
@@ -190,7 +230,7 @@ def build_archive(job, destination: Path, *, progress=lambda percent: None, pdf_
             "dpo_email": settings.DPO_EMAIL,
             "files": files,
         }
-        with translation.override(subject.language):
+        with translation.override(subject.language), _beating(meter):
             pdf.render(context, scratch / "report.pdf")
             meter.at(STREAM_SHARE + PDF_SHARE)
             readme = render_to_string("exports/README.txt", {**context, "columns": _csv_columns(grouped)})

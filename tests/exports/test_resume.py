@@ -151,3 +151,32 @@ def test_building_again_removes_what_the_killed_build_left_and_nothing_else(zoe,
 
     job.refresh_from_db()
     assert sorted(p.name for p in export_root.iterdir()) == sorted([job.file_name, f"{other.pk}-fedcba9876543210.zip"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_longer_than_the_stale_window_keeps_beating_and_is_never_taken_for_dead(zoe, monkeypatch, settings):
+    """WeasyPrint lays the whole report out in one call: the heartbeat goes on from a thread meanwhile. Before, a PDF
+    longer than the stale window (more rows per type in EXPORT_PDF_ROWS) looked dead and was queued again."""
+    import time
+
+    from exports.builder import pdf
+
+    settings.EXPORT_HEARTBEAT_STALE_SECONDS = 2  # a beat every 0.5 s
+    seen = {}
+
+    def slow_render(context, path):
+        time.sleep(2.75)  # longer than the stale window; read between two beats (SQLite's in-memory test database)
+        now = timezone.now()
+        job = ExportJob.objects.get(pk=context["job"].pk)
+        seen.update(beat_age=(now - job.heartbeat_at).total_seconds(), progress=job.progress)
+        seen["dead"] = ExportJob.objects.filter(services._dead(now), pk=job.pk).exists()
+        path.write_bytes(b"%PDF-1.7 placeholder")
+
+    monkeypatch.setattr(pdf, "render", slow_render)
+    job = ExportJob.objects.create(customer=zoe, requested_by=zoe, language="fr")
+    export_build(job_id=job.pk)
+
+    assert seen["dead"] is False and seen["beat_age"] < 1.5
+    assert seen["progress"] == 75  # the JSON and CSV pass done, the PDF under way
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (Status.READY, 100)
