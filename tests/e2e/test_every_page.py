@@ -4,9 +4,11 @@ French without raw codes or English left over; a screenshot of each at 390 and 1
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import ChangeLog, User
@@ -92,7 +94,14 @@ def claire(transactional_db):
     seed_policy()
     user = CustomerFactory(email="claire@example.com", first_name="Claire", last_name="Dupont")
     order = OrderFactory(customer=user, product="Hébergement Pro", amount=Decimal("155.50"), reference="CMD-2026-0001")
-    service = ServiceFactory(customer=user, order=order, name="Hébergement Pro")
+    # Renewing automatically: the profile lists it with its two buttons (stop the renewal, change how to pay).
+    service = ServiceFactory(
+        customer=user,
+        order=order,
+        name="Hébergement Pro",
+        auto_renew=True,
+        renews_at=timezone.now() + timedelta(days=30),
+    )
     DomainFactory(customer=user, name="claire-dupont-boulangerie-artisanale.fr", service=service)
     draft = InvoiceLineFactory(
         invoice__customer=user, invoice__order=order, description="Hébergement Pro, 1 an"
@@ -169,8 +178,18 @@ WIDTH_WITH_FOLDS_OPEN = """() => {
 }"""
 
 
+# Controls that the screen shows only once a box is scrolled sideways: the profile's renewals table, a scrolling box
+# on a phone, once kept "Stop the automatic renewal" past the screen's right edge while the page itself fitted.
+OUT_OF_SIGHT = """(w) => [...document.querySelectorAll(
+    'main button, main select, main textarea, main input:not([type=hidden]), main a.button')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1); })
+  .slice(0, 3).map(e => e.tagName + ' ' + (e.innerText || e.name || '').trim().slice(0, 40))"""
+
+
 def _check(page: Page, name, language, problems):
     width = page.viewport_size["width"]
+    for control in page.evaluate(OUT_OF_SIGHT, width):
+        problems.append(f"{name} ({language}, {width}px): {control} is out of sight sideways")
     # Folded sections count for the width too: My Personal Data's orders and invoices, opened, were wider than a
     # laptop. The other checks look at the page as it opens.
     scroll_width = page.evaluate(WIDTH_WITH_FOLDS_OPEN)
