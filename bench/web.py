@@ -46,6 +46,31 @@ LONG_HISTORY = "bench.history@example.invalid"
 REFERENCE = "ref_"
 
 
+def environment(private):
+    """Production settings (DEBUG off, behind a proxy) with every file, cache and mail under the folder `private`."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SUPPRESSION_KEY": secrets.token_urlsafe(32),
+        "ERASURE_HASH_KEY": secrets.token_urlsafe(32),
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "CREDENTIALS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "BEHIND_PROXY": "True",
+        "PRIVATE_ROOT": private,
+        # The shared cache (files, as `make run` has it) and any run state go under the temporary folder too.
+        "RUN_DIR": private,
+        "ERASURE_JOURNAL": str(Path(private) / "journal.jsonl"),
+        "EMAIL_FILE_PATH": str(Path(private) / "mail"),
+        "STATIC_ROOT": str(Path(private) / "static"),
+        # Mail the seeding or the pages send is written under the temporary folder, never under .run/.
+        "CELERY_TASK_ALWAYS_EAGER": "True",
+        "CELERY_BROKER_DIR": str(Path(private) / "broker"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def _setup(env):
     sys.path.insert(0, str(ROOT))
     os.environ.update(env)
@@ -274,27 +299,7 @@ def main():
         sys.exit("bench/web.py runs on PostgreSQL: set DATABASE_URL=postgres://...")
 
     private = tempfile.mkdtemp(prefix="bench-web-")
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "False",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SUPPRESSION_KEY": secrets.token_urlsafe(32),
-        "ERASURE_HASH_KEY": secrets.token_urlsafe(32),
-        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
-        "CREDENTIALS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "BEHIND_PROXY": "True",
-        "PRIVATE_ROOT": private,
-        # The shared cache (files, as `make run` has it) and any run state go under the temporary folder too.
-        "RUN_DIR": private,
-        "ERASURE_JOURNAL": str(Path(private) / "journal.jsonl"),
-        "EMAIL_FILE_PATH": str(Path(private) / "mail"),
-        "STATIC_ROOT": str(Path(private) / "static"),
-        # Mail the seeding or the pages send is written under the temporary folder, never under .run/.
-        "CELERY_TASK_ALWAYS_EAGER": "True",
-        "CELERY_BROKER_DIR": str(Path(private) / "broker"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = environment(private)
     _setup(env)
     from django.core.management import call_command
 

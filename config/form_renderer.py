@@ -2,7 +2,7 @@
 
 Django draws every field, label, error list and widget through a template, and with its own template language a
 <select> costs one template render per <option>. Django ships the same templates for Jinja2 (django/forms/jinja2/)
-and tests its widgets against both. In-process CPU, least of 40 views on the bench database of bench/web.py:
+and tests its widgets against both. In-process CPU, least of 40 views (bench/page_cpu.py, --renderer django):
 
     page                                          Django's templates   Jinja2
     a customer's profile (language, country)      53 ms                18 ms
