@@ -135,6 +135,17 @@ def _erasure_journal_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture
+def audit_store_down(monkeypatch):
+    """Call it, and the audit writes fail from then on (a full disk, a lost connection, a process killed then)."""
+    import privacy.services.audit
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the audit trail could not be written")
+
+    return lambda: monkeypatch.setattr(privacy.services.audit, "audit_record_request", fails)
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -126,22 +126,18 @@ def test_a_staff_download_is_audited_as_an_export_and_the_subjects_own_is_not(zo
 
 
 def test_a_staff_download_whose_audit_row_cannot_be_written_leaves_no_download_log(
-    zoe, dpo, build_export, fast_pdf, client, monkeypatch
+    zoe, dpo, build_export, fast_pdf, client, audit_store_down
 ):
     """The download log and the audit row are written in one transaction: the one is never there without the
     other."""
     from django.urls import reverse
 
-    import privacy.services.audit
     from exports.models import DownloadLog
 
     job = build_export(customer=zoe, requested_by=zoe)
     client.force_login(dpo)
 
-    def fails(*args, **kwargs):
-        raise RuntimeError("the audit trail could not be written")
-
-    monkeypatch.setattr(privacy.services.audit, "audit_record_request", fails)
+    audit_store_down()
     with pytest.raises(RuntimeError, match="audit trail"):
         client.get(reverse("exports:download", args=[job.pk]))
 
